@@ -1,0 +1,1 @@
+"""Credit-punishment listings: advance notice, objection, decision, publication and removal."""

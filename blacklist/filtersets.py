@@ -1,0 +1,1 @@
+"""FilterSets of blacklist: one per model, serving page, API and export."""

@@ -1,0 +1,1 @@
+"""Models of blacklist (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Service functions of blacklist: every state change goes through here."""

@@ -1,0 +1,1 @@
+"""Tables of blacklist's list pages and exports."""

@@ -1,0 +1,4 @@
+"""URLs of blacklist's pages."""
+
+app_name = "blacklist"
+urlpatterns = []

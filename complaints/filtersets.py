@@ -1,0 +1,1 @@
+"""FilterSets of complaints: one per model, serving page, API and export."""

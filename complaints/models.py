@@ -1,0 +1,1 @@
+"""Models of complaints (built by its own issue)."""

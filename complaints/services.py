@@ -1,0 +1,1 @@
+"""Service functions of complaints: every state change goes through here."""

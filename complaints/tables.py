@@ -1,0 +1,1 @@
+"""Tables of complaints's list pages and exports."""

@@ -1,0 +1,4 @@
+"""URLs of complaints's pages."""
+
+app_name = "complaints"
+urlpatterns = []

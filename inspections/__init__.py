@@ -1,0 +1,1 @@
+"""Inspection campaigns, double-random draws, checklists and rectification orders."""

@@ -1,0 +1,1 @@
+"""FilterSets of inspections: one per model, serving page, API and export."""

@@ -1,0 +1,1 @@
+"""Models of inspections (built by its own issue)."""

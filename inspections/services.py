@@ -1,0 +1,1 @@
+"""Service functions of inspections: every state change goes through here."""

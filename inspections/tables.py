@@ -1,0 +1,1 @@
+"""Tables of inspections's list pages and exports."""

@@ -1,0 +1,4 @@
+"""URLs of inspections's pages."""
+
+app_name = "inspections"
+urlpatterns = []

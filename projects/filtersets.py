@@ -1,0 +1,1 @@
+"""FilterSets of projects: one per model, serving page, API and export."""

@@ -1,0 +1,1 @@
+"""Models of projects (built by its own issue)."""

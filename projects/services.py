@@ -1,0 +1,1 @@
+"""Service functions of projects: every state change goes through here."""

@@ -1,0 +1,1 @@
+"""Tables of projects's list pages and exports."""

@@ -1,0 +1,4 @@
+"""URLs of projects's pages."""
+
+app_name = "projects"
+urlpatterns = []

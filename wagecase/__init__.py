@@ -1,0 +1,4 @@
+"""wagecase: case management for wage-arrears enforcement."""
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,114 @@
+"""Django admin of the shared core (Chinese by default). Changes made here are change-logged too."""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CalendarDay, CalendarYear, Department, Enterprise, Job, JournalEntry, ObjectChange, PiiAccessLog, PolicyValue, Region, User,
+)
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin lists go through the same scope as every other view."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, "view")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "full_name")
+    raw_id_fields = ("parent",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, "view")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdmin):
+    list_display = ("name", "uscc", "region", "credit_rating")
+    list_filter = ("credit_rating",)
+    search_fields = ("name", "uscc")
+    raw_id_fields = ("region",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdmin):
+    list_display = ("name", "kind", "region")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    raw_id_fields = ("region",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "role", "jurisdiction", "department", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("username", "full_name")
+    raw_id_fields = ("jurisdiction", "department")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ("full_name", "role", "jurisdiction", "department", "industries", "phone", "inspector_card_number")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("full_name", "role", "jurisdiction", "department")}),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, "view")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "source", "note")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "name")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+
+
+@admin.register(PolicyValue)
+class PolicyValueAdmin(ScopedAdmin):
+    list_display = ("key", "region", "value", "basis")
+    list_filter = ("key",)
+    raw_id_fields = ("region",)
+
+
+@admin.register(ObjectChange)
+class ObjectChangeAdmin(admin.ModelAdmin):
+    list_display = ("time", "user_name", "source", "action", "changed_object_type", "object_repr")
+    list_filter = ("source", "action", "changed_object_type")
+    search_fields = ("object_repr", "user_name", "request_id")
+    readonly_fields = [f.name for f in ObjectChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PiiAccessLog)
+class PiiAccessLogAdmin(admin.ModelAdmin):
+    list_display = ("time", "user", "object_type", "object_id", "field", "channel")
+    list_filter = ("channel", "object_type")
+    readonly_fields = [f.name for f in PiiAccessLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "user", "status", "created", "finished")
+    list_filter = ("status", "kind")
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = ("created", "created_by", "kind", "assigned_object_type", "assigned_object_id")

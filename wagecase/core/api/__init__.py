@@ -1,0 +1,1 @@
+"""REST API foundation: base viewsets, permissions, pagination, errors, and core endpoints."""

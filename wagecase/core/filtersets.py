@@ -1,0 +1,80 @@
+"""FilterSets of the shared core: one per model, serving the list page, the API and the export."""
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CreditRating, DepartmentKind, EnterpriseRole, RegionLevel
+from .models import Department, Enterprise, ObjectChange, Region
+
+
+class RegionPrefixFilter(django_filters.CharFilter):
+    """`?region_code=62` matches every region code that starts with it."""
+
+    def __init__(self, field_name="region_id", **kwargs):
+        kwargs.setdefault("label", _("Region code"))
+        kwargs.setdefault("lookup_expr", "startswith")
+        super().__init__(field_name=field_name, **kwargs)
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds `q`, a free-text search over `search_fields`."""
+
+    search_fields = ()
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class RegionFilterSet(SearchFilterSet):
+    search_fields = ("name", "full_name", "code")
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent region code"))
+    region_code = RegionPrefixFilter(field_name="code")
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent", "region_code"]
+
+
+class EnterpriseFilterSet(SearchFilterSet):
+    search_fields = ("name", "uscc", "legal_representative", "address")
+    region_code = RegionPrefixFilter()
+    role = django_filters.ChoiceFilter(choices=EnterpriseRole.choices, method="filter_role", label=_("Role"))
+    credit_rating = django_filters.MultipleChoiceFilter(choices=CreditRating.choices, label=_("Labour-compliance rating"))
+    uscc = django_filters.CharFilter(label=_("Unified social credit code"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region_code", "role", "credit_rating", "uscc"]
+
+    def filter_role(self, queryset, name, value):
+        # JSON list of role codes; quoting the value makes "builder" not match "subbuilder".
+        return queryset.filter(roles__icontains=f'"{value}"')
+
+
+class DepartmentFilterSet(SearchFilterSet):
+    search_fields = ("name", "address")
+    kind = django_filters.MultipleChoiceFilter(choices=DepartmentKind.choices, label=_("Kind"))
+    region_code = RegionPrefixFilter()
+
+    class Meta:
+        model = Department
+        fields = ["q", "kind", "region_code"]
+
+
+class ObjectChangeFilterSet(django_filters.FilterSet):
+    time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("From"))
+    time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("To"))
+    user_name = django_filters.CharFilter(lookup_expr="icontains", label=_("User"))
+    request_id = django_filters.UUIDFilter(label=_("Request id"))
+
+    class Meta:
+        model = ObjectChange
+        fields = ["action", "source", "user_name", "request_id", "time_after", "time_before"]

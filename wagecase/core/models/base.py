@@ -1,0 +1,147 @@
+"""Base classes every domain model builds on: the restricted (scoped) queryset and the
+change-logged model."""
+import datetime
+import decimal
+import uuid
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def json_value(value):
+    """A JSON-able form of a field value for the change log."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or None
+    return value
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """`Model.objects.restrict(user, action)`: what this user may see (or change) of the model.
+
+    Every view, API endpoint, export and figure starts from here, so an object outside the
+    user's jurisdiction (or industries) behaves exactly as one that does not exist."""
+
+    def restrict(self, user, action="view"):
+        model = self.model
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        perm = f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+        if not user.has_perm(perm):
+            return self.none()
+        if user.is_superuser:
+            return self
+        condition = model.scope_filter(user, action)
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+
+class BaseModel(models.Model):
+    """Any model a user can reach. Subclasses define how it falls into a jurisdiction.
+
+    `scope_region_field`: the path to a region code (e.g. "region_id", "project__region_id");
+    `scope_industry_field`: the path to an industry, for bureau clients."""
+
+    scope_region_field = None
+    scope_industry_field = None
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        """A Q for the objects in `user`'s scope, or None for nothing."""
+        prefix = user.scope_prefix
+        if prefix is None:
+            return None
+        condition = Q()
+        if cls.scope_region_field and prefix:
+            condition &= Q(**{f"{cls.scope_region_field}__startswith": prefix})
+        if cls.scope_industry_field and user.is_bureau:
+            condition &= Q(**{f"{cls.scope_industry_field}__in": user.industries or []})
+        return condition
+
+
+class ChangeLoggedQuerySet(RestrictedQuerySet):
+    """Bulk writes on change-logged models are logged row by row too, so no path escapes."""
+
+    def update(self, **kwargs):
+        from ..signals import log_change
+        from ..choices import ChangeAction
+
+        with transaction.atomic(using=self.db):
+            before = {obj.pk: obj.changelog_data() for obj in self.model._base_manager.filter(pk__in=self.values("pk"))}
+            count = super().update(**kwargs)
+            for obj in self.model._base_manager.filter(pk__in=list(before)):
+                after = obj.changelog_data()
+                if after != before[obj.pk]:
+                    log_change(obj, ChangeAction.UPDATE, before[obj.pk], after)
+        return count
+
+    update.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from ..signals import log_change
+        from ..choices import ChangeAction
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            for obj in created:
+                if obj.pk is not None:
+                    log_change(obj, ChangeAction.CREATE, None, obj.changelog_data())
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from ..signals import log_change
+        from ..choices import ChangeAction
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            before = {o.pk: o.changelog_data() for o in self.model._base_manager.filter(pk__in=[o.pk for o in objs])}
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            for obj in objs:
+                after = obj.changelog_data()
+                if after != before.get(obj.pk):
+                    log_change(obj, ChangeAction.UPDATE, before.get(obj.pk), after)
+        return count
+
+
+class ChangeLoggedModel(BaseModel):
+    """Records every create, update and delete with who, when, request id and before/after."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True, null=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True, null=True)
+
+    objects = ChangeLoggedQuerySet.as_manager()
+
+    changelog_exclude = ("created", "last_updated")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the row as loaded, so that the change log needs no extra query for "before".
+        if len(values) == len(cls._meta.concrete_fields):
+            instance._changelog_snapshot = instance.changelog_data()
+        return instance
+
+    def changelog_data(self):
+        return {
+            f.attname: json_value(getattr(self, f.attname))
+            for f in self._meta.concrete_fields
+            if f.name not in self.changelog_exclude
+        }
+
+    def get_changelog_url(self):
+        return self.get_absolute_url() + "?tab=history" if hasattr(self, "get_absolute_url") else None

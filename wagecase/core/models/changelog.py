@@ -1,0 +1,69 @@
+"""The change log (machine record of every change) and the journal (notes people write)."""
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import ChangeAction, ChangeSource, JournalKind
+
+
+class ObjectChange(models.Model):
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("request id"), db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
+    source_label = models.CharField(_("acting job"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    changed_object_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+")
+    changed_object_id = models.CharField(_("object id"), max_length=64)
+    changed_object = GenericForeignKey("changed_object_type", "changed_object_id")
+    object_repr = models.CharField(_("object"), max_length=200)
+    prechange_data = models.JSONField(_("before"), null=True, blank=True)
+    postchange_data = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("change record")
+        verbose_name_plural = _("change log")
+        indexes = [models.Index(fields=["changed_object_type", "changed_object_id", "time"], name="objectchange_object_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def diff(self):
+        """[(field, before, after)] for the fields that changed."""
+        before = self.prechange_data or {}
+        after = self.postchange_data or {}
+        keys = list(dict.fromkeys(list(before) + list(after)))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    @property
+    def actor_display(self):
+        if self.user_name:
+            return self.user_name
+        return self.source_label or self.get_source_display()
+
+
+class JournalEntry(models.Model):
+    assigned_object_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    assigned_object_id = models.CharField(max_length=64)
+    assigned_object = GenericForeignKey("assigned_object_type", "assigned_object_id")
+    created = models.DateTimeField(_("time"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=JournalKind.choices, default=JournalKind.INFO)
+    comments = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        indexes = [models.Index(fields=["assigned_object_type", "assigned_object_id"], name="journal_object_idx")]
+
+    def __str__(self):
+        return self.comments[:50]

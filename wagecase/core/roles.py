@@ -1,0 +1,54 @@
+"""What each role may do: model permissions as patterns ("app.action_model", fnmatch-style).
+
+Scope (which objects) is separate: see `RestrictedQuerySet.restrict`."""
+from .choices import Role
+
+ROLE_PERMISSIONS = {
+    Role.INSPECTOR: [
+        "*.view_*",
+        "core.add_enterprise",
+        "core.change_enterprise",
+        "core.add_journalentry",
+        "core.view_pii",
+        "projects.*",
+        "complaints.*",
+        "inspections.*",
+        "blacklist.add_*",
+        "blacklist.change_*",
+    ],
+    Role.OFFICE_STAFF: [
+        "*.view_*",
+        "core.add_enterprise",
+        "core.change_enterprise",
+        "core.add_journalentry",
+        "projects.*",
+        "complaints.*",
+    ],
+    Role.OFFICE_HEAD: [
+        "*.view_*",
+        "core.add_enterprise",
+        "core.change_enterprise",
+        "core.add_journalentry",
+        "core.add_department",
+        "core.change_department",
+        "core.view_pii",
+        "projects.*",
+        "complaints.*",
+        "inspections.*",
+        "blacklist.*",
+    ],
+    Role.BUREAU: [
+        "core.view_region",
+        "core.view_enterprise",
+        "core.add_enterprise",
+        "core.change_enterprise",
+        "core.view_department",
+        "core.view_job",
+        "core.add_job",
+        "projects.*",
+    ],
+    Role.ADMIN: ["*"],
+}
+
+# Never granted through a role pattern (only to superusers): reading the raw logs of who saw what.
+NEVER_BY_PATTERN = {"core.delete_objectchange", "core.change_objectchange", "core.add_objectchange"}

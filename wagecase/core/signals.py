@@ -1,0 +1,76 @@
+"""Change-log receivers: every save and delete of a ChangeLoggedModel becomes an ObjectChange."""
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from .choices import ChangeAction
+from .context import current_context
+from .models.base import ChangeLoggedModel
+from .models.changelog import ObjectChange
+
+
+def log_change(instance, action, before, after):
+    ctx = current_context()
+    user = ctx.get_user()
+    return ObjectChange.objects.create(
+        user=user,
+        user_name=(user.get_username() if user else ""),
+        request_id=ctx.request_id,
+        source=ctx.source,
+        source_label=ctx.label[:200],
+        action=action,
+        changed_object_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        changed_object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        prechange_data=before,
+        postchange_data=after,
+    )
+
+
+@receiver(pre_save)
+def _snapshot_before_save(sender, instance, raw, **kwargs):
+    if raw or not isinstance(instance, ChangeLoggedModel) or instance._state.adding:
+        return
+    if getattr(instance, "_changelog_snapshot", None) is None and instance.pk is not None:
+        # Not loaded from the database by this code path (or loaded partially): read it now.
+        current = sender._base_manager.filter(pk=instance.pk).first()
+        instance._changelog_snapshot = current.changelog_data() if current else None
+
+
+@receiver(post_save)
+def _log_save(sender, instance, created, raw, **kwargs):
+    if raw or not isinstance(instance, ChangeLoggedModel):
+        return
+    after = instance.changelog_data()
+    if created:
+        log_change(instance, ChangeAction.CREATE, None, after)
+    else:
+        before = getattr(instance, "_changelog_snapshot", None)
+        if before != after:
+            log_change(instance, ChangeAction.UPDATE, before, after)
+    instance._changelog_snapshot = after
+
+
+@receiver(post_delete)
+def _log_delete(sender, instance, **kwargs):
+    if not isinstance(instance, ChangeLoggedModel):
+        return
+    before = getattr(instance, "_changelog_snapshot", None) or instance.changelog_data()
+    log_change(instance, ChangeAction.DELETE, before, None)
+
+
+def _calendar_changed(sender, **kwargs):
+    from .workdays import clear_cache
+
+    clear_cache()
+
+
+def _connect_calendar():
+    from .models.calendar import CalendarDay, CalendarYear
+
+    for model in (CalendarDay, CalendarYear):
+        post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"calendar-save-{model.__name__}")
+        post_delete.connect(_calendar_changed, sender=model, dispatch_uid=f"calendar-delete-{model.__name__}")
+
+
+_connect_calendar()

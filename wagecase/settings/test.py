@@ -1,0 +1,12 @@
+"""Settings for the test suite. DATABASE_URL and CELERY_BROKER_URL still come from the environment."""
+from .base import *  # noqa: F401,F403
+
+SECRET_KEY = SECRET_KEY or "test-only-not-secret"  # noqa: F405
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests run tasks in-process; tests marked real_worker switch to the broker for themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+LANGUAGE_CODE = "zh-hans"
