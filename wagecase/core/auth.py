@@ -3,13 +3,16 @@ from fnmatch import fnmatchcase
 
 from django.contrib.auth.backends import ModelBackend
 
-from .roles import NEVER_BY_PATTERN, ROLE_PERMISSIONS
+from .roles import EXPLICIT_ONLY, NEVER_BY_PATTERN, ROLE_PERMISSIONS
 
 
 def role_allows(role, perm):
     if perm in NEVER_BY_PATTERN:
         return False
-    return any(fnmatchcase(perm, pattern) for pattern in ROLE_PERMISSIONS.get(role, ()))
+    patterns = ROLE_PERMISSIONS.get(role, ())
+    if perm in EXPLICIT_ONLY:
+        return perm in patterns or "*" in patterns
+    return any(fnmatchcase(perm, pattern) for pattern in patterns)
 
 
 class RoleBackend(ModelBackend):

@@ -10,7 +10,7 @@ from .models import Department, Enterprise, ObjectChange, Region
 class RegionPrefixFilter(django_filters.CharFilter):
     """`?region_code=62` matches every region code that starts with it."""
 
-    def __init__(self, field_name="region_id", **kwargs):
+    def __init__(self, field_name="region__code", **kwargs):
         kwargs.setdefault("label", _("Region code"))
         kwargs.setdefault("lookup_expr", "startswith")
         super().__init__(field_name=field_name, **kwargs)

@@ -52,3 +52,6 @@ ROLE_PERMISSIONS = {
 
 # Never granted through a role pattern (only to superusers): reading the raw logs of who saw what.
 NEVER_BY_PATTERN = {"core.delete_objectchange", "core.change_objectchange", "core.add_objectchange"}
+
+# Granted only when a role lists them by name: "*.view_*" does not mean "see personal data".
+EXPLICIT_ONLY = {"core.view_pii"}

@@ -46,7 +46,7 @@ class RestrictedQuerySet(models.QuerySet):
 class BaseModel(models.Model):
     """Any model a user can reach. Subclasses define how it falls into a jurisdiction.
 
-    `scope_region_field`: the path to a region code (e.g. "region_id", "project__region_id");
+    `scope_region_field`: the path to a region code (e.g. "region__code", "project__region__code"; a FK id takes no startswith);
     `scope_industry_field`: the path to an industry, for bureau clients."""
 
     scope_region_field = None
@@ -137,11 +137,16 @@ class ChangeLoggedModel(BaseModel):
         return instance
 
     def changelog_data(self):
-        return {
-            f.attname: json_value(getattr(self, f.attname))
-            for f in self._meta.concrete_fields
-            if f.name not in self.changelog_exclude
-        }
+        data = {}
+        for f in self._meta.concrete_fields:
+            if f.name in self.changelog_exclude:
+                continue
+            value = getattr(self, f.attname)
+            if isinstance(f, models.DecimalField) and value is not None:
+                # "2" typed in a form and "2.00" read back are the same value: log it as stored.
+                value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+            data[f.attname] = json_value(value)
+        return data
 
     def get_changelog_url(self):
         return self.get_absolute_url() + "?tab=history" if hasattr(self, "get_absolute_url") else None

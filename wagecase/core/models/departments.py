@@ -15,7 +15,7 @@ class Department(ChangeLoggedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     address = models.CharField(_("address"), max_length=300, blank=True)
 
-    scope_region_field = "region_id"
+    scope_region_field = "region__code"
 
     class Meta:
         ordering = ["region_id", "kind", "name"]

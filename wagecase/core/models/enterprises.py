@@ -31,7 +31,7 @@ class Enterprise(ChangeLoggedModel):
         _("labour-compliance rating"), max_length=1, choices=CreditRating.choices, default=CreditRating.A
     )
 
-    scope_region_field = "region_id"
+    scope_region_field = "region__code"
     pii_fields = ("legal_representative_id_number", "contact_phone")
 
     class Meta:

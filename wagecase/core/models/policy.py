@@ -50,7 +50,7 @@ class PolicyValue(ChangeLoggedModel):
         prefix = user.scope_prefix
         if prefix is None:
             return None
-        own = Q(region_id__startswith=prefix) if prefix else Q(region__isnull=False)
+        own = Q(region__code__startswith=prefix) if prefix else Q(region__isnull=False)
         if action == "view":
             # What applies to the jurisdiction: its own values, those above it, the national ones.
             return own | Q(region_id__in=ancestor_codes(prefix)) | Q(region__isnull=True)

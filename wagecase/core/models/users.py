@@ -73,5 +73,5 @@ class User(AbstractUser):
         if prefix is None:
             return None
         if action == "view":
-            return Q(jurisdiction_id__startswith=prefix) | Q(pk=user.pk)
-        return Q(jurisdiction_id__startswith=prefix)
+            return Q(jurisdiction__code__startswith=prefix) | Q(pk=user.pk)
+        return Q(jurisdiction__code__startswith=prefix)

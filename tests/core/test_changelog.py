@@ -1,0 +1,120 @@
+"""Every change to a change-logged model is recorded with who, when, request id, source and
+before/after, whichever path made it: request, task, command, bulk update, delete."""
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from wagecase.core.choices import ChangeAction, ChangeSource
+from wagecase.core.context import change_context
+from wagecase.core.middleware import ChangeContextMiddleware
+from wagecase.core.models import CalendarDay, Enterprise, ObjectChange
+from wagecase.core.services import journal_add
+
+
+def changes_for(obj):
+    return ObjectChange.objects.filter(changed_object_id=str(obj.pk), changed_object_type__model=obj._meta.model_name)
+
+
+def test_create_update_delete_outside_any_context_is_logged_as_system(make_enterprise):
+    enterprise = make_enterprise(name="天水甲建筑工程有限公司")
+    enterprise = Enterprise.objects.get(pk=enterprise.pk)
+    enterprise.name = "天水乙建筑工程有限公司"
+    enterprise.save()
+    pk = enterprise.pk
+    enterprise.delete()
+    rows = list(ObjectChange.objects.filter(changed_object_id=str(pk)).order_by("pk"))
+    assert [r.action for r in rows] == [ChangeAction.CREATE, ChangeAction.UPDATE, ChangeAction.DELETE]
+    assert all(r.source == ChangeSource.SYSTEM and r.user is None for r in rows)
+    create, update, delete = rows
+    assert create.prechange_data is None and create.postchange_data["name"] == "天水甲建筑工程有限公司"
+    assert update.diff() == [("name", "天水甲建筑工程有限公司", "天水乙建筑工程有限公司")]
+    assert delete.prechange_data["name"] == "天水乙建筑工程有限公司" and delete.postchange_data is None
+
+
+def test_saving_without_a_change_writes_nothing(make_enterprise):
+    enterprise = make_enterprise()
+    count = changes_for(enterprise).count()
+    Enterprise.objects.get(pk=enterprise.pk).save()
+    assert changes_for(enterprise).count() == count
+
+
+def test_change_in_a_web_request_names_user_and_request_id(make_enterprise, inspector):
+    enterprise = make_enterprise()
+    request = RequestFactory().post("/enterprises/1/edit/")
+    request.user = inspector
+
+    def view(req):
+        obj = Enterprise.objects.get(pk=enterprise.pk)
+        obj.address = "天水市秦州区民主路1号"
+        obj.save()
+        return HttpResponse("ok")
+
+    response = ChangeContextMiddleware(view)(request)
+    change = changes_for(enterprise).get(action=ChangeAction.UPDATE)
+    assert change.user == inspector and change.user_name == inspector.username
+    assert change.source == ChangeSource.WEB
+    assert str(change.request_id) == response["X-Request-ID"]
+    assert change.diff() == [("address", enterprise.address, "天水市秦州区民主路1号")]
+
+
+def test_api_path_is_marked_api(make_enterprise, inspector):
+    enterprise = make_enterprise()
+    request = RequestFactory().patch("/api/v1/enterprises/x/")
+    request.user = inspector
+
+    def view(req):
+        Enterprise.objects.filter(pk=enterprise.pk).update(address="新地址")
+        return HttpResponse("ok")
+
+    ChangeContextMiddleware(view)(request)
+    change = changes_for(enterprise).get(action=ChangeAction.UPDATE)
+    assert change.source == ChangeSource.API and change.user == inspector
+
+
+def test_queryset_update_and_bulk_update_are_logged_per_row(make_enterprise, admin_user):
+    a, b = make_enterprise(), make_enterprise()
+    with change_context(source=ChangeSource.IMPORT, user=admin_user, label="import enterprises.xlsx"):
+        Enterprise.objects.filter(pk__in=[a.pk, b.pk]).update(credit_rating="C")
+    for obj in (a, b):
+        change = changes_for(obj).get(action=ChangeAction.UPDATE)
+        assert change.source == ChangeSource.IMPORT and change.user == admin_user
+        assert change.diff() == [("credit_rating", "A", "C")]
+    a.credit_rating = "B"
+    with change_context(source=ChangeSource.TASK, label="nightly rating"):
+        Enterprise.objects.bulk_update([a], ["credit_rating"])
+    assert changes_for(a).filter(action=ChangeAction.UPDATE, source=ChangeSource.TASK, source_label="nightly rating").exists()
+
+
+def test_change_made_by_a_celery_task_is_logged(db):
+    day = CalendarDay.objects.get(date=dt.date(2026, 2, 17))
+    CalendarDay.objects.filter(pk=day.pk).delete()
+    from wagecase.core.tasks import refresh_calendar
+
+    refresh_calendar.delay()
+    created = CalendarDay.objects.get(date=dt.date(2026, 2, 17))
+    change = changes_for(created).get(action=ChangeAction.CREATE)
+    assert change.source == ChangeSource.TASK and change.source_label == "core.refresh_calendar"
+
+
+def test_change_made_by_a_command_is_logged(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    change = ObjectChange.objects.filter(changed_object_type__model="enterprise").first()
+    assert change.source == ChangeSource.COMMAND and change.source_label == "manage.py seed_demo"
+
+
+def test_journal_note_is_kept_apart_from_the_change_log(make_enterprise, inspector):
+    enterprise = make_enterprise()
+    before = ObjectChange.objects.count()
+    entry = journal_add(obj=enterprise, user=inspector, comments="已电话联系法人，承诺本周内补缴保证金", kind="warning")
+    assert entry.assigned_object == enterprise
+    assert ObjectChange.objects.count() == before
+
+
+def test_blank_journal_note_is_refused(make_enterprise, inspector):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        journal_add(obj=make_enterprise(), user=inspector, comments="")
