@@ -1,0 +1,252 @@
+"""The five core systems evaluated as of a date: one function per system, each returning a status
+and human-readable problems (in the user's language, Chinese by default), and the score of API.md.
+
+Rules (issue 3): see each function. Periods are months (`period` = first day of the month)."""
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from wagecase.core.policy import get_policy
+from wagecase.core.workdays import previous_working_day_or_same
+
+from .choices import PaidVia, ProjectStatus, SystemCode, SystemStatus
+
+SCORE = {SystemStatus.OK: 20, SystemStatus.NOT_APPLICABLE: 20, SystemStatus.DEFICIENT: 10, SystemStatus.MISSING: 0}
+ACCOUNT_OPENING_DAYS = 30
+
+
+@dataclass
+class SystemResult:
+    status: str
+    problems: list = field(default_factory=list)
+
+    def as_dict(self):
+        return {"status": str(self.status), "problems": [str(p) for p in self.problems]}
+
+
+def month_end(day):
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def next_month(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def months_between(first, last):
+    """Month starts from `first`'s month to `last`'s month, inclusive."""
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = next_month(month)
+
+
+def ym(day):
+    return f"{day.year}年{day.month}月"
+
+
+def payday_for(period, region_code):
+    """Pay for month `period` is due on the region's payday of the next month, moved earlier to a
+    working day when it falls on a rest day (Regulation art. 14)."""
+    following = next_month(period)
+    day_of_month = min(get_policy("payday_day", region_code), calendar.monthrange(following.year, following.month)[1])
+    return previous_working_day_or_same(following.replace(day=day_of_month))
+
+
+def complete_months(project, as_of):
+    """Months of work that have ended by `as_of`: from the start month to the month before as_of
+    (or to the completion month)."""
+    if project.start_date > as_of:
+        return []
+    last = as_of.replace(day=1) - datetime.timedelta(days=1)
+    if project.completed_on and project.completed_on < last:
+        last = project.completed_on
+    return list(months_between(project.start_date, last)) if last >= project.start_date.replace(day=1) else []
+
+
+def is_planned(project, as_of):
+    return project.status == ProjectStatus.PLANNED or project.start_date > as_of
+
+
+# --- 1. dedicated account ---------------------------------------------------------------------
+def evaluate_dedicated_account(project, as_of):
+    """missing without an account; deficient if opened more than 30 days after the contract was
+    signed, or if a complete month since the start has no allocation by the end of the next month."""
+    account = getattr(project, "account", None)
+    if account is None or account.opened_on > as_of:
+        return SystemResult(SystemStatus.MISSING, [_("No dedicated wage account has been opened.")])
+    problems = []
+    limit = project.contract_signed_on + datetime.timedelta(days=ACCOUNT_OPENING_DAYS)
+    if account.opened_on > limit:
+        problems.append(
+            _("The account was opened on %(opened)s, more than 30 days after the contract was signed (%(signed)s).")
+            % {"opened": account.opened_on, "signed": project.contract_signed_on}
+        )
+    allocations = {a.period: a for a in project.allocations.all()}
+    for month in complete_months(project, as_of):
+        deadline = month_end(next_month(month))
+        if deadline >= as_of:
+            continue  # still time to allocate
+        allocation = allocations.get(month)
+        if allocation is None or allocation.paid_on > deadline:
+            problems.append(
+                _("Labour costs for %(month)s were not allocated into the account by %(deadline)s.")
+                % {"month": ym(month), "deadline": deadline}
+            )
+    return SystemResult(SystemStatus.DEFICIENT if problems else SystemStatus.OK, problems)
+
+
+# --- 2. real-name management --------------------------------------------------------------------
+def evaluate_real_name(project, as_of):
+    """not applicable before work starts; missing when the roster is empty on an in-progress
+    project; deficient if any active worker lacks a contract or entered before signing."""
+    if is_planned(project, as_of):
+        return SystemResult(SystemStatus.NOT_APPLICABLE)
+    roster = [e for e in project.roster.all() if e.entered_on <= as_of]
+    if not roster:
+        if project.status == ProjectStatus.IN_PROGRESS:
+            return SystemResult(SystemStatus.MISSING, [_("The real-name roster is empty.")])
+        return SystemResult(SystemStatus.OK)
+    problems = []
+    for employment in roster:
+        if not employment.active_on(as_of):
+            continue
+        if employment.contract_signed_on is None:
+            problems.append(_("%(name)s has no labour contract.") % {"name": employment.worker.name})
+        elif employment.entered_on < employment.contract_signed_on:
+            problems.append(
+                _("%(name)s entered the site on %(entered)s, before signing the contract on %(signed)s.")
+                % {"name": employment.worker.name, "entered": employment.entered_on, "signed": employment.contract_signed_on}
+            )
+    return SystemResult(SystemStatus.DEFICIENT if problems else SystemStatus.OK, problems)
+
+
+# --- 3. contractor payroll -------------------------------------------------------------------------
+def evaluate_contractor_payroll(project, as_of):
+    """not applicable before work starts; missing when no payroll exists though one is due;
+    deficient if a complete month lacks its payroll by the payday, a payroll was not paid through
+    the contractor's bank, or a line is underpaid."""
+    if is_planned(project, as_of):
+        return SystemResult(SystemStatus.NOT_APPLICABLE)
+    payrolls = {p.period: p for p in project.payrolls.all() if p.period <= as_of}
+    due_months = [m for m in complete_months(project, as_of) if payday_for(m, project.region_id) < as_of]
+    if not payrolls:
+        if due_months:
+            return SystemResult(
+                SystemStatus.MISSING,
+                [_("No payroll has been paid; the first was due on %(day)s.") % {"day": payday_for(due_months[0], project.region_id)}],
+            )
+        return SystemResult(SystemStatus.OK)
+    problems = []
+    for month in due_months:
+        payday = payday_for(month, project.region_id)
+        payroll = payrolls.get(month)
+        if payroll is None or payroll.paid_on is None or payroll.paid_on > as_of:
+            problems.append(_("The payroll for %(month)s was not paid by the payday %(day)s.") % {"month": ym(month), "day": payday})
+        elif payroll.paid_on > payday:
+            problems.append(
+                _("The payroll for %(month)s was paid on %(paid)s, after the payday %(day)s.")
+                % {"month": ym(month), "paid": payroll.paid_on, "day": payday}
+            )
+    for month, payroll in sorted(payrolls.items()):
+        if payroll.paid_on and payroll.paid_via != PaidVia.CONTRACTOR_BANK:
+            problems.append(
+                _("The payroll for %(month)s was paid by %(via)s, not by the general contractor through the bank.")
+                % {"month": ym(month), "via": payroll.get_paid_via_display()}
+            )
+        underpaid = [line for line in payroll.lines.all() if line.amount_paid < line.amount_due]
+        if underpaid:
+            owed = sum((line.amount_due - line.amount_paid for line in underpaid), Decimal("0"))
+            problems.append(
+                _("%(n)d workers were underpaid for %(month)s by %(owed)s yuan in total.")
+                % {"n": len(underpaid), "month": ym(month), "owed": f"{owed:,.2f}"}
+            )
+    return SystemResult(SystemStatus.DEFICIENT if problems else SystemStatus.OK, problems)
+
+
+# --- 4. wage deposit ------------------------------------------------------------------------------
+def evaluate_wage_deposit(project, as_of):
+    """missing when none and not exempt; deficient when below the required amount."""
+    from .deposit import required_deposit
+
+    deposit = getattr(project, "deposit", None)
+    requirement = required_deposit(project, as_of)
+    if deposit is not None and deposit.exempt:
+        return SystemResult(SystemStatus.OK)
+    if requirement.amount == 0:
+        return SystemResult(SystemStatus.OK)
+    if deposit is None or not deposit.amount or (deposit.deposited_on and deposit.deposited_on > as_of):
+        return SystemResult(
+            SystemStatus.MISSING,
+            [_("No wage deposit has been paid; %(amount)s yuan is required.") % {"amount": f"{requirement.amount:,.2f}"}],
+        )
+    balance = deposit_balance(deposit, as_of)
+    if balance < requirement.amount:
+        return SystemResult(
+            SystemStatus.DEFICIENT,
+            [_("The wage deposit stands at %(balance)s yuan, below the required %(amount)s yuan.")
+             % {"balance": f"{balance:,.2f}", "amount": f"{requirement.amount:,.2f}"}],
+        )
+    return SystemResult(SystemStatus.OK)
+
+
+def deposit_balance(deposit, as_of):
+    drawn = sum(
+        (d.amount for d in deposit.drawdowns.all() if d.drawn_on <= as_of and (d.topped_up_on is None or d.topped_up_on > as_of)),
+        Decimal("0"),
+    )
+    return deposit.amount - drawn
+
+
+# --- 5. notice board --------------------------------------------------------------------------------
+def evaluate_notice_board(project, as_of):
+    """missing when none; deficient when any of the nine items is absent."""
+    board = getattr(project, "notice_board", None)
+    if board is None or board.installed_on > as_of:
+        return SystemResult(SystemStatus.MISSING, [_("No rights notice board at the site entrance.")])
+    missing = board.missing_items
+    if missing:
+        from .choices import NoticeItem
+
+        labels = dict(NoticeItem.choices)
+        return SystemResult(
+            SystemStatus.DEFICIENT,
+            [_("The notice board does not show: %(items)s.") % {"items": "、".join(str(labels[i]) for i in missing)}],
+        )
+    return SystemResult(SystemStatus.OK)
+
+
+EVALUATORS = {
+    SystemCode.DEDICATED_ACCOUNT: evaluate_dedicated_account,
+    SystemCode.REAL_NAME: evaluate_real_name,
+    SystemCode.CONTRACTOR_PAYROLL: evaluate_contractor_payroll,
+    SystemCode.WAGE_DEPOSIT: evaluate_wage_deposit,
+    SystemCode.NOTICE_BOARD: evaluate_notice_board,
+}
+
+PREFETCH = [
+    "allocations", "roster__worker", "payrolls__lines", "deposit__drawdowns",
+]
+
+
+def evaluate(project, as_of=None):
+    """{system code: SystemResult} and the score, for one project on `as_of` (default today)."""
+    # A missing one-to-one (account, deposit, board) raises an AttributeError subclass, so the
+    # evaluators' getattr(project, name, None) reads it as None.
+    as_of = as_of or datetime.date.today()
+    systems = {code: evaluator(project, as_of) for code, evaluator in EVALUATORS.items()}
+    score = sum(SCORE[result.status] for result in systems.values())
+    return systems, score
+
+
+def compliance_report(project, as_of=None):
+    as_of = as_of or datetime.date.today()
+    systems, score = evaluate(project, as_of)
+    return {
+        "project": project.code,
+        "as_of": as_of,
+        "score": score,
+        "systems": {str(code): result.as_dict() for code, result in systems.items()},
+    }

@@ -1,0 +1,83 @@
+"""Read-side queries of projects: arrears per worker/month/project, and the "eight 100%" rates."""
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+
+from .models import PayrollLine
+
+
+def project_arrears(project, as_of=None):
+    """{"workers_owed", "amount_owed", "by_period": [{"period", "workers_owed", "amount_owed"}]}."""
+    lines = PayrollLine.objects.filter(project=project, amount_paid__lt=F("amount_due"))
+    if as_of:
+        lines = lines.filter(payroll__period__lte=as_of)
+    by_period = (
+        lines.values("payroll__period")
+        .annotate(workers=Count("employment__worker", distinct=True), owed=Sum(F("amount_due") - F("amount_paid")))
+        .order_by("payroll__period")
+    )
+    total = lines.aggregate(workers=Count("employment__worker", distinct=True), owed=Sum(F("amount_due") - F("amount_paid")))
+    return {
+        "workers_owed": total["workers"] or 0,
+        "amount_owed": (total["owed"] or Decimal("0")).quantize(Decimal("0.01")),
+        "by_period": [
+            {"period": f"{row['payroll__period']:%Y-%m}", "workers_owed": row["workers"],
+             "amount_owed": row["owed"].quantize(Decimal("0.01"))}
+            for row in by_period
+        ],
+    }
+
+
+def worker_arrears(worker):
+    """Per project and month, what this worker is owed."""
+    return [
+        {"project": line.project, "period": line.payroll.period, "amount_due": line.amount_due,
+         "amount_paid": line.amount_paid, "owed": line.amount_due - line.amount_paid}
+        for line in PayrollLine.objects.filter(employment__worker=worker).select_related("project", "payroll").order_by(
+            "-payroll__period")
+    ]
+
+
+def eight_rates(projects, as_of):
+    """The "eight 100%" for a (scoped) queryset of projects: share in percent (1 decimal) of
+    projects or workers meeting each, with numerator and denominator."""
+    from .choices import PaidVia, ProjectStatus, SystemStatus
+    from .compliance import evaluate
+    from .models import Employment, Payroll
+
+    active = projects.filter(status=ProjectStatus.IN_PROGRESS, start_date__lte=as_of)
+    workers = Employment.objects.filter(project__in=active, entered_on__lte=as_of).filter(Q(exited_on__isnull=True) | Q(exited_on__gte=as_of))
+    n_workers = workers.count()
+    signed = workers.filter(contract_signed_on__isnull=False, contract_signed_on__lte=F("entered_on")).count()
+    attended = workers.filter(attendance__isnull=False).distinct().count()
+    payrolls = Payroll.objects.filter(project__in=active, paid_on__isnull=False)
+    n_payrolls = payrolls.count()
+    bank = payrolls.filter(paid_via=PaidVia.CONTRACTOR_BANK).count()
+
+    counts = {"wage_deposit": 0, "dedicated_account": 0, "notice_board": 0, "on_time_full_pay": 0}
+    project_list = list(active.prefetch_related("allocations", "roster__worker", "payrolls__lines", "deposit__drawdowns").select_related(
+        "general_contractor"))
+    for project in project_list:
+        systems, _score = evaluate(project, as_of)
+        for code in ("wage_deposit", "dedicated_account", "notice_board"):
+            if systems[code].status in (SystemStatus.OK, SystemStatus.NOT_APPLICABLE):
+                counts[code] += 1
+        if systems["contractor_payroll"].status in (SystemStatus.OK, SystemStatus.NOT_APPLICABLE):
+            counts["on_time_full_pay"] += 1
+    n_projects = len(project_list)
+    injury = active.filter(injury_insurance=True).count()
+
+    def rate(numerator, denominator):
+        return {"numerator": numerator, "denominator": denominator,
+                "rate": round(numerator * 100 / denominator, 1) if denominator else None}
+
+    return {
+        "contract_signing": rate(signed, n_workers),
+        "real_name_attendance": rate(attended, n_workers),
+        "injury_insurance": rate(injury, n_projects),
+        "wage_deposit": rate(counts["wage_deposit"], n_projects),
+        "dedicated_account": rate(counts["dedicated_account"], n_projects),
+        "bank_payroll": rate(bank, n_payrolls),
+        "on_time_full_pay": rate(counts["on_time_full_pay"], n_projects),
+        "notice_board": rate(counts["notice_board"], n_projects),
+    }

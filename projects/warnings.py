@@ -1,0 +1,184 @@
+"""Early warnings (预警): rules that raise and clear warnings on a project, and an explainable
+risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""
+import datetime
+from decimal import Decimal
+
+from django.db.models import F, Sum
+from django.utils.translation import gettext as _
+
+from .choices import PaidVia, ProjectStatus, WarningSeverity
+from .compliance import (
+    complete_months, is_planned, month_end, next_month, payday_for, ym,
+)
+from .models import ProjectWarning
+
+SEVERITY_POINTS = {WarningSeverity.RED: 30, WarningSeverity.ORANGE: 15, WarningSeverity.YELLOW: 5}
+
+
+def _active(project, as_of):
+    return not is_planned(project, as_of) and project.status in (ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED)
+
+
+def rule_allocation_missing(project, as_of):
+    """The construction unit has not paid last month's labour costs into the account."""
+    if not _active(project, as_of):
+        return None
+    months = complete_months(project, as_of)
+    if not months:
+        return None
+    allocated = {a.period for a in project.allocations.all() if a.paid_on <= as_of}
+    late = [m for m in months if m not in allocated and month_end(next_month(m)) < as_of]
+    last = months[-1]
+    if last not in allocated:
+        late = sorted(set(late) | {last})
+    if not late:
+        return None
+    severity = WarningSeverity.RED if len(late) >= 2 else WarningSeverity.ORANGE
+    return severity, _("No labour-cost allocation for %(months)s.") % {"months": "、".join(ym(m) for m in late[-3:])}
+
+
+def rule_payroll_late(project, as_of):
+    if not _active(project, as_of):
+        return None
+    payrolls = {p.period: p for p in project.payrolls.all()}
+    late = []
+    for month in complete_months(project, as_of):
+        payday = payday_for(month, project.region_id)
+        if payday >= as_of:
+            continue
+        payroll = payrolls.get(month)
+        if payroll is None or payroll.paid_on is None or payroll.paid_on > payday:
+            late.append(month)
+    if not late:
+        return None
+    return WarningSeverity.RED, _("Payroll missing or late for %(months)s.") % {"months": "、".join(ym(m) for m in late[-3:])}
+
+
+def rule_underpaid(project, as_of):
+    lines = [line for p in project.payrolls.all() if p.period <= as_of for line in p.lines.all() if line.amount_paid < line.amount_due]
+    if not lines:
+        return None
+    owed = sum((line.amount_due - line.amount_paid for line in lines), Decimal("0"))
+    workers = len({line.employment_id for line in lines})
+    severity = WarningSeverity.RED if owed >= 50000 or workers >= 10 else WarningSeverity.ORANGE
+    return severity, _("%(n)d workers owed %(owed)s yuan.") % {"n": workers, "owed": f"{owed:,.2f}"}
+
+
+def rule_deposit_short(project, as_of):
+    from .compliance import evaluate_wage_deposit
+
+    if project.status == ProjectStatus.COMPLETED:
+        return None
+    result = evaluate_wage_deposit(project, as_of)
+    if result.status in ("missing", "deficient"):
+        return WarningSeverity.ORANGE, str(result.problems[0])
+    return None
+
+
+def rule_topup_overdue(project, as_of):
+    deposit = getattr(project, "deposit", None)
+    if deposit is None:
+        return None
+    overdue = [d for d in deposit.drawdowns.all() if d.topped_up_on is None and d.topup_due < as_of]
+    if not overdue:
+        return None
+    return WarningSeverity.RED, _("Deposit drawn on %(day)s not topped up by %(due)s.") % {
+        "day": overdue[0].drawn_on, "due": overdue[0].topup_due}
+
+
+def rule_roster_empty(project, as_of):
+    if project.status != ProjectStatus.IN_PROGRESS or is_planned(project, as_of):
+        return None
+    if any(e.entered_on <= as_of for e in project.roster.all()):
+        return None
+    return WarningSeverity.ORANGE, _("The project is under way but its real-name roster is empty.")
+
+
+def rule_no_notice_board(project, as_of):
+    if project.status == ProjectStatus.COMPLETED or is_planned(project, as_of):
+        return None
+    if getattr(project, "notice_board", None) is not None:
+        return None
+    return WarningSeverity.YELLOW, _("No rights notice board at the site.")
+
+
+def rule_entered_before_contract(project, as_of):
+    names = [e.worker.name for e in project.roster.all() if e.active_on(as_of) and e.entered_before_contract]
+    if not names:
+        return None
+    return WarningSeverity.YELLOW, _("%(n)d workers entered the site before signing a contract (%(names)s).") % {
+        "n": len(names), "names": "、".join(names[:5])}
+
+
+def rule_paid_outside_bank(project, as_of):
+    months = [p.period for p in project.payrolls.all() if p.paid_on and p.paid_via != PaidVia.CONTRACTOR_BANK]
+    if not months:
+        return None
+    return WarningSeverity.YELLOW, _("Payroll for %(months)s was not paid through the contractor's bank.") % {
+        "months": "、".join(ym(m) for m in months[-3:])}
+
+
+RULES = {
+    "allocation_missing": rule_allocation_missing,
+    "payroll_late": rule_payroll_late,
+    "underpaid": rule_underpaid,
+    "deposit_short": rule_deposit_short,
+    "topup_overdue": rule_topup_overdue,
+    "roster_empty": rule_roster_empty,
+    "no_notice_board": rule_no_notice_board,
+    "entered_before_contract": rule_entered_before_contract,
+    "paid_outside_bank": rule_paid_outside_bank,
+}
+
+
+def warnings_refresh(*, project, as_of=None):
+    """Raise the warnings whose rule fires, update their text, clear the ones that no longer do."""
+    as_of = as_of or datetime.date.today()
+    active = {w.rule: w for w in ProjectWarning.objects.filter(project=project, active=True)}
+    for code, rule in RULES.items():
+        outcome = rule(project, as_of)
+        current = active.get(code)
+        if outcome is None:
+            if current is not None:
+                current.active, current.cleared_on = False, as_of
+                current.save(update_fields=["active", "cleared_on"])
+            continue
+        severity, message = outcome
+        if current is None:
+            ProjectWarning.objects.create(project=project, rule=code, severity=severity, message=message[:300], raised_on=as_of)
+        elif (current.severity, current.message) != (severity, message[:300]):
+            current.severity, current.message = severity, message[:300]
+            current.save(update_fields=["severity", "message"])
+
+
+def risk_of(project, warnings, owed=Decimal("0")):
+    """(level, points, factors) for one project from its active warnings and what it owes."""
+    factors = [(w.message, SEVERITY_POINTS[w.severity]) for w in warnings]
+    if owed:
+        points = min(30, int(owed / 10000) * 2)
+        if points:
+            factors.append((_("Owes %(owed)s yuan in wages") % {"owed": f"{owed:,.2f}"}, points))
+    points = sum(p for _f, p in factors)
+    level = WarningSeverity.RED if points >= 45 else WarningSeverity.ORANGE if points >= 20 else WarningSeverity.YELLOW if points else None
+    return level, points, factors
+
+
+def risk_ranking(projects_queryset, limit=50):
+    """The riskiest projects of a (scoped) queryset, each with level, points and contributing factors."""
+    from .models import PayrollLine
+
+    warnings_by_project = {}
+    for warning in ProjectWarning.objects.filter(project__in=projects_queryset, active=True):
+        warnings_by_project.setdefault(warning.project_id, []).append(warning)
+    owed = dict(
+        PayrollLine.objects.filter(project__in=projects_queryset, amount_paid__lt=F("amount_due"))
+        .values("project_id").annotate(owed=Sum(F("amount_due") - F("amount_paid"))).values_list("project_id", "owed")
+    )
+    candidate_ids = set(warnings_by_project) | set(owed)
+    rows = []
+    for project in projects_queryset.filter(pk__in=candidate_ids).select_related("region"):
+        level, points, factors = risk_of(project, warnings_by_project.get(project.pk, []), owed.get(project.pk) or Decimal("0"))
+        if level:
+            rows.append({"project": project, "level": level, "points": points, "factors": factors})
+    rows.sort(key=lambda r: (-r["points"], r["project"].code))
+    return rows[:limit]

@@ -1,0 +1,86 @@
+"""Early-warning rules raise and clear on writes; the risk ranking explains itself; arrears figures."""
+import datetime as dt
+from decimal import Decimal
+
+from projects.models import Project, ProjectWarning
+from projects.selectors import project_arrears
+from projects.services import (
+    account_set, allocation_upsert, deposit_drawdown, deposit_set, notice_board_set, payroll_upsert, project_refresh,
+    worker_register,
+)
+from projects.warnings import risk_ranking
+from wagecase.core.identifiers import make_id_number
+
+D = dt.date
+
+
+def active_rules(project):
+    return set(ProjectWarning.objects.filter(project=project, active=True).values_list("rule", flat=True))
+
+
+def test_rules_raise_and_clear(make_project, rng):
+    project = make_project(start_date=D(2026, 1, 5), contract_signed_on=D(2025, 12, 20))
+    project_refresh(project=project, as_of=D(2026, 3, 20))
+    assert {"allocation_missing", "payroll_late", "roster_empty", "no_notice_board", "deposit_short"} <= active_rules(project)
+
+    ids = [make_id_number(rng) for _ in range(2)]
+    worker_register(project=project, id_number=ids[0], name="甲", contract_signed_on=D(2026, 1, 4), entered_on=D(2026, 1, 5))
+    worker_register(project=project, id_number=ids[1], name="乙", contract_signed_on=D(2026, 1, 9), entered_on=D(2026, 1, 5))
+    account_set(project=project, bank_name="建设银行", account_number="62", opened_on=D(2026, 1, 2))
+    for month, paid in [(1, D(2026, 2, 10)), (2, D(2026, 3, 10))]:
+        allocation_upsert(project=project, period=D(2026, month, 1), amount=Decimal("100000"), paid_on=paid)
+        payroll_upsert(project=project, period=D(2026, month, 1), paid_on=paid, paid_via="contractor_bank",
+                       lines=[{"id_number": i, "amount_due": "5000", "amount_paid": "5000"} for i in ids])
+    notice_board_set(project=project, installed_on=D(2026, 1, 6), items=["builder"])
+    deposit_set(project=project, form="cash", amount=Decimal("240000"), deposited_on=D(2026, 1, 3))
+    project_refresh(project=project, as_of=D(2026, 3, 20))
+    assert active_rules(project) == {"entered_before_contract"}
+    cleared = ProjectWarning.objects.get(project=project, rule="roster_empty")
+    assert not cleared.active and cleared.cleared_on is not None
+
+    deposit_drawdown(project=project, amount=Decimal("10000"), drawn_on=D(2026, 3, 2), reason="动用")
+    project_refresh(project=project, as_of=D(2026, 3, 20))  # due 16 March (10 working days)
+    assert {"topup_overdue", "deposit_short"} <= active_rules(project)
+
+
+def test_underpaid_warning_and_arrears(make_project, rng):
+    project = make_project(start_date=D(2026, 1, 5))
+    ids = [make_id_number(rng) for _ in range(3)]
+    for i in ids:
+        worker_register(project=project, id_number=i, name="工", contract_signed_on=D(2026, 1, 4), entered_on=D(2026, 1, 5))
+    payroll_upsert(project=project, period=D(2026, 1, 1), paid_on=D(2026, 2, 10), paid_via="contractor_bank",
+                   lines=[{"id_number": ids[0], "amount_due": "6000", "amount_paid": "1000"},
+                          {"id_number": ids[1], "amount_due": "6000", "amount_paid": "6000"},
+                          {"id_number": ids[2], "amount_due": "6000", "amount_paid": "0"}])
+    payroll_upsert(project=project, period=D(2026, 2, 1), paid_on=D(2026, 3, 10), paid_via="contractor_bank",
+                   lines=[{"id_number": ids[0], "amount_due": "6000", "amount_paid": "5500"}])
+    arrears = project_arrears(project)
+    assert arrears["workers_owed"] == 2
+    assert arrears["amount_owed"] == Decimal("11500.00")
+    assert arrears["by_period"] == [
+        {"period": "2026-01", "workers_owed": 2, "amount_owed": Decimal("11000.00")},
+        {"period": "2026-02", "workers_owed": 1, "amount_owed": Decimal("500.00")},
+    ]
+    project_refresh(project=project, as_of=D(2026, 3, 20))
+    assert "underpaid" in active_rules(project)
+    ranking = risk_ranking(Project.objects.filter(pk=project.pk))
+    assert ranking[0]["project"] == project
+    assert ranking[0]["level"] in ("red", "orange")
+    assert any("11,500.00" in str(f) for f, _p in ranking[0]["factors"])
+
+
+def test_monitoring_threshold_from_policy(make_project):
+    from wagecase.core.models import PolicyValue
+
+    small = make_project(contract_amount=Decimal("2999999.99"))
+    big = make_project(contract_amount=Decimal("3000000"))
+    assert not small.monitoring_required and Project.objects.get(pk=big.pk).monitoring_required
+    # Xiuwen-style rule: ≥ 4,000,000 and ≥ 6 months.
+    PolicyValue.objects.create(region_id="620503", key="monitoring_threshold", value=Decimal("4000000"))
+    PolicyValue.objects.create(region_id="620503", key="monitoring_min_months", value=Decimal("6"))
+    short = make_project(region="620503", contract_amount=Decimal("5000000"), start_date=D(2026, 1, 1),
+                         planned_end_date=D(2026, 4, 30))
+    long = make_project(region="620503", contract_amount=Decimal("5000000"), start_date=D(2026, 1, 1),
+                        planned_end_date=D(2026, 8, 31))
+    assert not Project.objects.get(pk=short.pk).monitoring_required
+    assert Project.objects.get(pk=long.pk).monitoring_required
