@@ -1,5 +1,7 @@
 """Service functions of projects: every write to the ledger and the five systems goes through here,
-in one transaction, and leaves the project's derived figures (monitoring, score, warnings) current."""
+in one transaction, and leaves the project's derived figures (monitoring, score, warnings) current.
+
+Bulk callers (imports, demo data) pass refresh=False and call project_refresh once per project."""
 import datetime
 from decimal import Decimal
 
@@ -75,22 +77,24 @@ def project_refresh(*, project, as_of=None):
 
 
 @transaction.atomic
-def project_save(*, project):
+def project_save(*, project, refresh=True):
     """Validate and save a project (create or update), then refresh what derives from it."""
     project.full_clean()
     project.monitoring_required = monitoring_required(project)
     project.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return project
 
 
 @transaction.atomic
-def account_set(*, project, bank_name, account_number, opened_on):
+def account_set(*, refresh=True, project, bank_name, account_number, opened_on):
     account = DedicatedAccount.objects.filter(project=project).first() or DedicatedAccount(project=project)
     account.bank_name, account.account_number, account.opened_on = bank_name, account_number, opened_on
     account.full_clean()
     account.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return account
 
 
@@ -101,7 +105,7 @@ def check_period(period, field="period"):
 
 
 @transaction.atomic
-def allocation_upsert(*, project, period, amount, paid_on):
+def allocation_upsert(*, refresh=True, project, period, amount, paid_on):
     check_period(period)
     if paid_on > datetime.date.today():
         raise ValidationError({"paid_on": [_("The date is in the future.")]})
@@ -109,12 +113,13 @@ def allocation_upsert(*, project, period, amount, paid_on):
     allocation.amount, allocation.paid_on = amount, paid_on
     allocation.full_clean()
     allocation.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return allocation
 
 
 @transaction.atomic
-def worker_register(*, project, id_number, name, phone="", trade="", employer=None, team=None, contract_signed_on=None,
+def worker_register(*, refresh=True, project, id_number, name, phone="", trade="", employer=None, team=None, contract_signed_on=None,
                     entered_on, exited_on=None, daily_wage=None):
     """Put a worker on the project's roster (creating the person if new). A worker who entered
     before signing is accepted: the violation shows in real-name compliance and warnings."""
@@ -138,12 +143,13 @@ def worker_register(*, project, id_number, name, phone="", trade="", employer=No
     employment.daily_wage = daily_wage
     employment.full_clean()
     employment.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return employment
 
 
 @transaction.atomic
-def payroll_upsert(*, project, period, paid_on, paid_via, lines):
+def payroll_upsert(*, refresh=True, project, period, paid_on, paid_via, lines):
     """Create or replace the payroll of a month. `lines` are dicts with id_number, amount_due,
     amount_paid; every id_number must be on the project's roster. All or nothing."""
     check_period(period)
@@ -179,23 +185,25 @@ def payroll_upsert(*, project, period, paid_on, paid_via, lines):
     for employment_id, row in existing.items():
         if employment_id not in keep:
             row.delete()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return payroll
 
 
 @transaction.atomic
-def deposit_set(*, project, form="", amount=Decimal("0"), deposited_on=None, exempt=False, exemption_reason=""):
+def deposit_set(*, refresh=True, project, form="", amount=Decimal("0"), deposited_on=None, exempt=False, exemption_reason=""):
     deposit = WageDeposit.objects.filter(project=project).first() or WageDeposit(project=project)
     deposit.form, deposit.amount, deposit.deposited_on = form or "", amount or Decimal("0"), deposited_on
     deposit.exempt, deposit.exemption_reason = exempt, exemption_reason or ""
     deposit.full_clean()
     deposit.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return deposit
 
 
 @transaction.atomic
-def deposit_drawdown(*, project, amount, drawn_on, reason):
+def deposit_drawdown(*, refresh=True, project, amount, drawn_on, reason):
     deposit = WageDeposit.objects.select_for_update().get(project=project)
     from .compliance import deposit_balance
 
@@ -204,26 +212,29 @@ def deposit_drawdown(*, project, amount, drawn_on, reason):
     drawdown = DepositDrawdown(deposit=deposit, project=project, amount=amount, drawn_on=drawn_on, reason=reason)
     drawdown.full_clean()
     drawdown.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return drawdown
 
 
 @transaction.atomic
-def deposit_topped_up(*, drawdown, topped_up_on):
+def deposit_topped_up(*, drawdown, topped_up_on, refresh=True):
     drawdown.topped_up_on = topped_up_on
     drawdown.full_clean()
     drawdown.save()
-    project_refresh(project=drawdown.project)
+    if refresh:
+        project_refresh(project=drawdown.project)
     return drawdown
 
 
 @transaction.atomic
-def notice_board_set(*, project, installed_on, items, photo=None):
+def notice_board_set(*, refresh=True, project, installed_on, items, photo=None):
     board = NoticeBoard.objects.filter(project=project).first() or NoticeBoard(project=project)
     board.installed_on, board.items = installed_on, list(items)
     if photo is not None:
         board.photo = photo
     board.full_clean()
     board.save()
-    project_refresh(project=project)
+    if refresh:
+        project_refresh(project=project)
     return board
