@@ -29,8 +29,6 @@ ROLE_PERMISSIONS = {
         "core.add_enterprise",
         "core.change_enterprise",
         "core.add_journalentry",
-        "core.add_department",
-        "core.change_department",
         "core.view_pii",
         "projects.*",
         "complaints.*",

@@ -166,6 +166,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the path after /api/v1/ ("enterprises_list", not "v1_...").
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # No call-out to validator.swagger.io: the docs work without internet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": True},
+    # Shared enumerations get one schema component each, whichever app's field uses them.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "wagecase.core.choices.RegionLevel",
+        "RoleEnum": "wagecase.core.choices.Role",
+        "IndustryEnum": "wagecase.core.choices.Industry",
+        "DepartmentKindEnum": "wagecase.core.choices.DepartmentKind",
+        "EnterpriseRoleEnum": "wagecase.core.choices.EnterpriseRole",
+        "CreditRatingEnum": "wagecase.core.choices.CreditRating",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------------

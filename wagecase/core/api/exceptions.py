@@ -17,11 +17,15 @@ class Conflict(exceptions.APIException):
         self.code = code or self.default_code
 
 
-def django_validation_error_to_drf(error):
+def django_validation_error_to_drf(error, field_map=None):
+    """A Django ValidationError as a DRF 400. `field_map` renames model fields to the names the
+    client used (`region` → `region_code`); errors not tied to a field go under non_field_errors."""
+    field_map = field_map or {}
     if hasattr(error, "error_dict"):
-        detail = {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
-        if "__all__" in detail:
-            detail["non_field_errors"] = detail.pop("__all__")
+        detail = {}
+        for field, errors in error.error_dict.items():
+            key = "non_field_errors" if field == "__all__" else field_map.get(field, field)
+            detail.setdefault(key, []).extend(str(m) for e in errors for m in e.messages)
         return exceptions.ValidationError(detail)
     return exceptions.ValidationError({"non_field_errors": [str(m) for m in error.messages]})
 

@@ -36,7 +36,7 @@ class RestrictedQuerySet(models.QuerySet):
         if not user.has_perm(perm):
             return self.none()
         if user.is_superuser:
-            return self
+            return self.all()
         condition = model.scope_filter(user, action)
         if condition is None:
             return self.none()
