@@ -226,9 +226,15 @@ EVALUATORS = {
     SystemCode.NOTICE_BOARD: evaluate_notice_board,
 }
 
-PREFETCH = [
-    "allocations", "roster__worker", "payrolls__lines", "deposit__drawdowns",
-]
+def evaluation_prefetch():
+    """What evaluate() reads, to prefetch for one or many projects. The roster's workers are
+    joined, not prefetched: a prefetch of 1,000+ workers becomes an OR chain SQLite refuses."""
+    from django.db.models import Prefetch
+
+    from .models import Employment
+
+    return ["allocations", Prefetch("roster", queryset=Employment.objects.select_related("worker")), "payrolls__lines",
+            "deposit__drawdowns"]
 
 
 def evaluate(project, as_of=None):

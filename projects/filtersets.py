@@ -62,13 +62,14 @@ class WorkerFilterSet(SearchFilterSet):
 
 class EmploymentFilterSet(SearchFilterSet):
     search_fields = ("worker__name", "worker__id_number", "trade", "team__name")
+    project = django_filters.CharFilter(field_name="project__code", label=_("Project code"))
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("Active on"))
     without_contract = django_filters.BooleanFilter(field_name="contract_signed_on", lookup_expr="isnull",
                                                     label=_("Without contract"))
 
     class Meta:
         model = Employment
-        fields = ["q", "active_on", "without_contract", "trade"]
+        fields = ["q", "project", "active_on", "without_contract", "trade"]
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(entered_on__lte=value).exclude(exited_on__lt=value)

@@ -69,6 +69,8 @@ class Project(ChangeLoggedModel):
     scope_region_field = "region__code"
     scope_industry_field = "industry"
     pii_fields = ("wage_officer_phone",)
+    # Derived figures, recomputed nightly: their changes are not edits anyone made.
+    changelog_exclude = ChangeLoggedModel.changelog_exclude + ("monitoring_required", "compliance_score", "compliance_evaluated_on")
 
     class Meta:
         ordering = ["-start_date", "code"]

@@ -55,8 +55,9 @@ def eight_rates(projects, as_of):
     bank = payrolls.filter(paid_via=PaidVia.CONTRACTOR_BANK).count()
 
     counts = {"wage_deposit": 0, "dedicated_account": 0, "notice_board": 0, "on_time_full_pay": 0}
-    project_list = list(active.prefetch_related("allocations", "roster__worker", "payrolls__lines", "deposit__drawdowns").select_related(
-        "general_contractor"))
+    from .compliance import evaluation_prefetch
+
+    project_list = list(active.prefetch_related(*evaluation_prefetch()).select_related("general_contractor"))
     for project in project_list:
         systems, _score = evaluate(project, as_of)
         for code in ("wage_deposit", "dedicated_account", "notice_board"):

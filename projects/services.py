@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wagecase.core.models import Enterprise
 from wagecase.core.policy import get_policy
-from wagecase.core.validators import normalize_uscc
+from wagecase.core.validators import normalize_id_number, normalize_uscc
 
 from .models import (
     Allocation, DedicatedAccount, DepositDrawdown, Employment, NoticeBoard, Payroll, PayrollLine, Project, WageDeposit,
@@ -63,9 +63,9 @@ def project_refresh(*, project, as_of=None):
     from .warnings import warnings_refresh
 
     as_of = as_of or datetime.date.today()
-    project = Project.objects.prefetch_related("allocations", "roster__worker", "payrolls__lines", "deposit__drawdowns").select_related(
-        "general_contractor"
-    ).get(pk=project.pk)
+    from .compliance import evaluation_prefetch
+
+    project = Project.objects.prefetch_related(*evaluation_prefetch()).select_related("general_contractor").get(pk=project.pk)
     _systems, score = evaluate(project, as_of)
     monitoring = monitoring_required(project)
     if (project.compliance_score, project.monitoring_required, project.compliance_evaluated_on) != (score, monitoring, as_of):
@@ -123,7 +123,7 @@ def worker_register(*, refresh=True, project, id_number, name, phone="", trade="
                     entered_on, exited_on=None, daily_wage=None):
     """Put a worker on the project's roster (creating the person if new). A worker who entered
     before signing is accepted: the violation shows in real-name compliance and warnings."""
-    worker = Worker.objects.filter(id_number=id_number.upper()).first()
+    worker = Worker.objects.filter(id_number=normalize_id_number(id_number)).first()
     if worker is None:
         worker = Worker(id_number=id_number, name=name, phone=phone or "")
         worker.full_clean()
