@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (change-log receivers)
+        from . import export_specs  # noqa: F401  (Excel exports of the core lists)
+        from .views.menu import register_core_menu
+
+        register_core_menu()

@@ -3,6 +3,7 @@ as the list page, rows streamed in batches through openpyxl's write-only mode.
 
 Apps register an export per model with `register_export(model, filterset, columns)`; columns
 are (header, function(obj) -> value)."""
+import datetime
 from dataclasses import dataclass
 
 from django.http import QueryDict
@@ -66,6 +67,9 @@ def export_job(job, progress):
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # openpyxl refuses tz-aware datetimes: write the local wall-clock time.
+        return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, (int, float, str)) or hasattr(value, "isoformat"):
         return value
     from decimal import Decimal

@@ -29,6 +29,7 @@ ROLE_PERMISSIONS = {
         "core.add_enterprise",
         "core.change_enterprise",
         "core.add_journalentry",
+        "core.change_department",  # contact details; creating a department is the administrator's (API.md)
         "core.view_pii",
         "projects.*",
         "complaints.*",
