@@ -3,8 +3,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CreditRating, DepartmentKind, EnterpriseRole, RegionLevel
-from .models import Department, Enterprise, ObjectChange, Region
+from .choices import CreditRating, DepartmentKind, EnterpriseRole, JobStatus, RegionLevel, Role
+from .models import Department, Enterprise, Job, ObjectChange, PolicyValue, Region, User
+from .policy import POLICIES
 
 
 class RegionPrefixFilter(django_filters.CharFilter):
@@ -78,3 +79,30 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
     class Meta:
         model = ObjectChange
         fields = ["action", "source", "user_name", "request_id", "time_after", "time_before"]
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "full_name")
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
+    region_code = django_filters.CharFilter(field_name="jurisdiction__code", lookup_expr="startswith", label=_("Region code"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "region_code"]
+
+
+class PolicyValueFilterSet(django_filters.FilterSet):
+    key = django_filters.ChoiceFilter(choices=[(k, d.label) for k, d in POLICIES.items()], label=_("Policy"))
+    region_code = django_filters.CharFilter(field_name="region__code", lookup_expr="startswith", label=_("Region code"))
+
+    class Meta:
+        model = PolicyValue
+        fields = ["key", "region_code"]
+
+
+class JobFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=JobStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Job
+        fields = ["status"]

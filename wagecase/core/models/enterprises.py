@@ -1,7 +1,6 @@
 """Enterprises, identified by the unified social credit code (USCC)."""
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 

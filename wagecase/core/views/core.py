@@ -1,11 +1,11 @@
 """Pages of the shared core: regions, enterprises, departments, users (read-only) and regional
 policy values, all built on the generic views."""
-import django_filters
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from ..choices import EnterpriseRole, Industry, JobStatus, Role
-from ..filtersets import DepartmentFilterSet, EnterpriseFilterSet, RegionFilterSet, SearchFilterSet
+from ..choices import EnterpriseRole, Industry
+from ..filtersets import (
+    DepartmentFilterSet, EnterpriseFilterSet, JobFilterSet, PolicyValueFilterSet, RegionFilterSet, UserFilterSet,
+)
 from ..forms import DepartmentForm, EnterpriseForm, PolicyValueForm
 from ..models import Department, Enterprise, Job, PolicyValue, Region, User
 from ..policy import POLICIES, effective_policies
@@ -14,37 +14,6 @@ from . import generic
 
 generic.register_value_labels(Enterprise, "roles", EnterpriseRole.choices)
 generic.register_value_labels(User, "industries", Industry.choices)
-
-# FilterSets for the lists that the API does not serve (yet). They belong in filtersets.py with
-# the others; they live here only until that file's owner takes them over.
-
-
-class UserFilterSet(SearchFilterSet):
-    search_fields = ("username", "full_name")
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices, label=gettext_lazy("Role"))
-    region_code = django_filters.CharFilter(field_name="jurisdiction__code", lookup_expr="startswith", label=gettext_lazy("Region code"))
-
-    class Meta:
-        model = User
-        fields = ["q", "role", "region_code"]
-
-
-class PolicyValueFilterSet(django_filters.FilterSet):
-    key = django_filters.ChoiceFilter(choices=[(k, d.label) for k, d in POLICIES.items()], label=gettext_lazy("Policy"))
-    region_code = django_filters.CharFilter(field_name="region__code", lookup_expr="startswith", label=gettext_lazy("Region code"))
-
-    class Meta:
-        model = PolicyValue
-        fields = ["key", "region_code"]
-
-
-class JobFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=JobStatus.choices, label=gettext_lazy("Status"))
-
-    class Meta:
-        model = Job
-        fields = ["status"]
-
 
 # --- Regions --------------------------------------------------------------------------------------
 
