@@ -4,6 +4,8 @@ and human-readable problems (in the user's language, Chinese by default), and th
 Rules (issue 3): see each function. Periods are months (`period` = first day of the month)."""
 import calendar
 import datetime
+
+from django.utils import timezone
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -241,14 +243,14 @@ def evaluate(project, as_of=None):
     """{system code: SystemResult} and the score, for one project on `as_of` (default today)."""
     # A missing one-to-one (account, deposit, board) raises an AttributeError subclass, so the
     # evaluators' getattr(project, name, None) reads it as None.
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     systems = {code: evaluator(project, as_of) for code, evaluator in EVALUATORS.items()}
     score = sum(SCORE[result.status] for result in systems.values())
     return systems, score
 
 
 def compliance_report(project, as_of=None):
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     systems, score = evaluate(project, as_of)
     return {
         "project": project.code,

@@ -2,6 +2,8 @@
 amount, the small-project exemption, record-based reductions and increases, and the blacklist
 increase. Returns the amount with the reasons, so the page can explain it."""
 import datetime
+
+from django.utils import timezone
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -55,7 +57,7 @@ def is_blacklisted(enterprise, as_of):
 
 
 def required_deposit(project, as_of=None):
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     region = project.region_id
     base_rate = Decimal(get_policy("deposit_rate", region))
     threshold = Decimal(get_policy("deposit_exemption_threshold", region))

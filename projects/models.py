@@ -4,7 +4,7 @@ payroll, wage deposit and drawdowns, rights notice board; plus early warnings.""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +33,10 @@ class ProjectScoped(ChangeLoggedModel):
 
 
 class Project(ChangeLoggedModel):
-    code = models.CharField(_("project code"), max_length=64, unique=True)
+    code = models.CharField(
+        _("project code"), max_length=64, unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z][0-9A-Za-z_.\-]*$", _("Use letters, digits, '-', '_' and '.' only."))],
+    )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     region = models.ForeignKey("core.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="projects")
     township = models.ForeignKey(
@@ -87,6 +90,8 @@ class Project(ChangeLoggedModel):
     def clean(self):
         super().clean()
         errors = {}
+        if self.code in ("bulk",):
+            errors["code"] = _("This project code is reserved.")
         if self.region_id and len(self.region_id) != 6:
             errors["region"] = _("A project lies in a county: give its 6-digit code.")
         if self.township_id and self.region_id and not self.township_id.startswith(self.region_id):

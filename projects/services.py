@@ -3,6 +3,8 @@ in one transaction, and leaves the project's derived figures (monitoring, score,
 
 Bulk callers (imports, demo data) pass refresh=False and call project_refresh once per project."""
 import datetime
+
+from django.utils import timezone
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -62,7 +64,7 @@ def project_refresh(*, project, as_of=None):
     from .compliance import evaluate
     from .warnings import warnings_refresh
 
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     from .compliance import evaluation_prefetch
 
     project = Project.objects.prefetch_related(*evaluation_prefetch()).select_related("general_contractor").get(pk=project.pk)
@@ -99,7 +101,7 @@ def account_set(*, refresh=True, project, bank_name, account_number, opened_on):
 
 
 def check_period(period, field="period"):
-    today = datetime.date.today()
+    today = timezone.localdate()
     if period > today.replace(day=1):
         raise ValidationError({field: [_("The month %(m)s is in the future.") % {"m": f"{period:%Y-%m}"}]})
 
@@ -107,7 +109,7 @@ def check_period(period, field="period"):
 @transaction.atomic
 def allocation_upsert(*, refresh=True, project, period, amount, paid_on):
     check_period(period)
-    if paid_on > datetime.date.today():
+    if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": [_("The date is in the future.")]})
     allocation = Allocation.objects.filter(project=project, period=period).first() or Allocation(project=project, period=period)
     allocation.amount, allocation.paid_on = amount, paid_on
@@ -153,7 +155,7 @@ def payroll_upsert(*, refresh=True, project, period, paid_on, paid_via, lines):
     """Create or replace the payroll of a month. `lines` are dicts with id_number, amount_due,
     amount_paid; every id_number must be on the project's roster. All or nothing."""
     check_period(period)
-    if paid_on and paid_on > datetime.date.today():
+    if paid_on and paid_on > timezone.localdate():
         raise ValidationError({"paid_on": [_("The date is in the future.")]})
     roster = {e.worker.id_number: e for e in project.roster.select_related("worker")}
     errors = {}

@@ -1,6 +1,8 @@
 """Early warnings (预警): rules that raise and clear warnings on a project, and an explainable
 risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""
 import datetime
+
+from django.utils import timezone
 from decimal import Decimal
 
 from django.db.models import F, Sum
@@ -133,7 +135,7 @@ RULES = {
 
 def warnings_refresh(*, project, as_of=None):
     """Raise the warnings whose rule fires, update their text, clear the ones that no longer do."""
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or timezone.localdate()
     active = {w.rule: w for w in ProjectWarning.objects.filter(project=project, active=True)}
     for code, rule in RULES.items():
         outcome = rule(project, as_of)

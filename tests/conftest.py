@@ -20,6 +20,18 @@ OTHER_CITY = "620102"  # 兰州市城关区
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Per-process caches (policy values, calendar) must not carry one test's data into the next."""
+    from wagecase.core import policy, workdays
+
+    policy.clear_cache()
+    workdays.clear_cache()
+    yield
+    policy.clear_cache()
+    workdays.clear_cache()
+
+
 @pytest.fixture
 def rng():
     return random.Random(20261122)

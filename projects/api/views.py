@@ -1,1 +1,532 @@
-"""API viewsets of projects."""
+"""API endpoints of projects: the ledger (with bulk upsert), each project's five core systems as
+sub-resources (`/projects/{code}/account/`, `allocations/`, `workers/`, `payrolls/`, `deposit/`,
+`notice-board/`), its compliance report and arrears, and the early warnings.
+
+Every write goes through projects.services inside the request's transaction (WagecaseViewSetMixin);
+a sub-resource finds its project in the caller's scope (another county's project is a 404 on
+every sub-path) and writing to it needs `projects.change_project` (else 403)."""
+from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+
+from wagecase.core.api.exceptions import Conflict
+from wagecase.core.api.permissions import ModelActionPermission
+from wagecase.core.api.views import errors
+from wagecase.core.api.viewsets import WagecaseModelViewSet, WagecaseReadOnlyModelViewSet, WagecaseViewSetMixin
+from wagecase.core.models import Enterprise
+from wagecase.core.validators import normalize_uscc
+
+from .. import services
+from ..compliance import compliance_report, evaluation_prefetch
+from ..deposit import required_deposit
+from ..filtersets import EmploymentFilterSet, ProjectFilterSet, ProjectWarningFilterSet
+from ..models import Allocation, Employment, Payroll, PayrollLine, Project, ProjectWarning, WageDeposit
+from ..selectors import project_arrears
+from .serializers import (
+    AllocationSerializer, ArrearsSerializer, AsOfSerializer, BulkErrorSerializer, BulkResultSerializer,
+    ComplianceSerializer, DedicatedAccountSerializer, EmploymentSerializer, NoticeBoardSerializer, PARTY_ROLES,
+    PayrollSerializer, ProjectSerializer, ProjectWarningSerializer, WageDepositSerializer,
+)
+
+BULK_LIMIT = 1000
+
+AS_OF = OpenApiParameter(
+    "as_of", OpenApiTypes.DATE, description="Evaluate on this day, YYYY-MM-DD (default today)."
+)
+
+
+def active_warning_count():
+    return Coalesce(
+        Subquery(
+            ProjectWarning.objects.filter(project=OuterRef("pk"), active=True)
+            .order_by().values("project").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def evaluation_queryset():
+    """Projects with what the compliance rules and the deposit requirement read, in few queries."""
+    return Project.objects.select_related("general_contractor", "account", "notice_board").prefetch_related(
+        *evaluation_prefetch()
+    )
+
+
+def as_of_param(request):
+    """`?as_of=YYYY-MM-DD` (400 on `as_of` when invalid), default today."""
+    params = AsOfSerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("as_of") or timezone.localdate()
+
+
+# --- Projects -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List projects",
+        description="Projects in the caller's scope (bureau clients: their industries). `region_code` filters by code "
+                    "prefix (`62` = the province); `q` searches code, name, address and parties.",
+        responses={200: ProjectSerializer(many=True), **errors(401, 403)},
+    ),
+    retrieve=extend_schema(summary="Get a project by code", responses={200: ProjectSerializer, **errors(401, 403, 404)}),
+    create=extend_schema(
+        summary="Create a project",
+        description="`builder` and `general_contractor` are `{\"uscc\", \"name\"}`; an unknown USCC registers the "
+                    "enterprise under that name. `monitoring_required` and `compliance_score` are computed.",
+        responses={201: ProjectSerializer, **errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a project", description="The code cannot be changed.",
+        responses={200: ProjectSerializer, **errors(400, 401, 403, 404)},
+    ),
+    update=extend_schema(exclude=True),
+)
+class ProjectViewSet(WagecaseModelViewSet):
+    """Construction projects, looked up by code, with their five core systems."""
+
+    queryset = Project.objects.select_related("region", "builder", "general_contractor", "regulator").annotate(
+        active_warnings_count=active_warning_count()
+    )
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilterSet
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    permission_action_map = {
+        "bulk": "change",
+        "compliance": "view",
+        "arrears": "view",
+        "account": "view",
+        "set_account": "change",
+        "deposit": "view",
+        "set_deposit": "change",
+        "notice_board": "view",
+        "set_notice_board": "change",
+    }
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            # PATCH only: a PUT would silently blank what the client left out.
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().update(request, *args, **kwargs)
+
+    def _reloaded(self, project):
+        """The saved project as a list row shows it (derived fields, warning count)."""
+        return type(self).queryset.all().get(pk=project.pk)
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        serializer.instance = self._reloaded(serializer.instance)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        serializer.instance = self._reloaded(serializer.instance)
+
+    # --- Bulk upsert -------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Create or update projects in bulk",
+        description=f"A JSON list (at most {BULK_LIMIT:,}) of project objects, upserted by `code`: an existing project "
+                    "takes the fields given, a new one needs them all. All or nothing: any invalid item answers 400 "
+                    "`{\"errors\": [{\"index\", \"code\", \"errors\"}]}` and nothing is saved.",
+        request=ProjectSerializer(many=True),
+        responses={
+            200: BulkResultSerializer,
+            400: OpenApiResponse(BulkErrorSerializer, description="Invalid items, or not a list of at most 1,000."),
+            **errors(401, 403),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        items = request.data
+        if not isinstance(items, list):
+            raise ValidationError({"non_field_errors": [_("Send a JSON list of projects.")]})
+        if len(items) > BULK_LIMIT:
+            raise ValidationError({"non_field_errors": [
+                _("At most %(limit)s projects per request; this one has %(n)s.") % {"limit": f"{BULK_LIMIT:,}", "n": f"{len(items):,}"}
+            ]})
+        user = request.user
+        codes = {item["code"] for item in items if isinstance(item, dict) and isinstance(item.get("code"), str)}
+        existing = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("builder", "general_contractor")}
+        changeable = set(Project.objects.restrict(user, "change").filter(code__in=codes).values_list("code", flat=True))
+        enterprises, names = self._bulk_parties(items)
+        context = {**self.get_serializer_context(), "enterprises": enterprises, "enterprise_names": names, "refresh": False}
+        may_add = user.has_perm("projects.add_project")
+
+        failures, valid, seen = [], [], {}
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                failures.append({"index": index, "code": None, "errors": {"non_field_errors": [_("Give a project object.")]}})
+                continue
+            code = item.get("code") if isinstance(item.get("code"), str) else None
+            instance = existing.get(code)
+            refusal = None
+            if code in seen:
+                refusal = _("This project code is also at index %(index)d.") % {"index": seen[code]}
+            elif instance is not None and code not in changeable:
+                # Said alike whether the project lies outside the caller's scope or the role may
+                # not change it; its other fields are not checked against a project not theirs.
+                refusal = _("This project code is taken by a project you may not change.")
+            elif instance is None and not may_add:
+                refusal = _("You may not create projects.")
+            if code is not None:
+                seen.setdefault(code, index)
+            if refusal:
+                failures.append({"index": index, "code": code, "errors": {"code": [refusal]}})
+                continue
+            serializer = ProjectSerializer(instance, data=item, partial=instance is not None, context=context)
+            if serializer.is_valid():
+                valid.append((index, code, instance is None, serializer))
+            else:
+                failures.append({"index": index, "code": item.get("code"), "errors": serializer.errors})
+        if failures:
+            return Response({"errors": failures}, status=status.HTTP_400_BAD_REQUEST)
+
+        created = updated = 0
+        saved = []
+        for index, code, creating, serializer in valid:
+            try:
+                with transaction.atomic():
+                    saved.append(serializer.save())
+            except IntegrityError:
+                raise Conflict(_("A project conflicts with one saved at the same time; try again."), code="integrity_error")
+            except ValidationError as error:
+                failures.append({"index": index, "code": code, "errors": error.detail})
+                continue
+            if creating:
+                created += 1
+            else:
+                updated += 1
+        if failures:
+            # The dispatch's transaction is rolled back for any 4xx answer: nothing stays saved.
+            return Response({"errors": failures}, status=status.HTTP_400_BAD_REQUEST)
+        pks = [project.pk for project in saved]
+        if Project.objects.restrict(user, "change").filter(pk__in=pks).count() != len(set(pks)):
+            raise PermissionDenied(_("A project would lie outside your jurisdiction."))
+        # Derived fields and warnings once per project, after every row is in.
+        for project in saved:
+            services.project_refresh(project=project)
+        return Response({"created": created, "updated": updated})
+
+    @staticmethod
+    def _bulk_parties(items):
+        """The registered enterprises the items name ({uscc: Enterprise}), in one query, and the
+        names given for new ones ({uscc: name}), so that a name given once serves every item."""
+        usccs, names = set(), {}
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for field in PARTY_ROLES:
+                party = item.get(field)
+                if isinstance(party, dict) and isinstance(party.get("uscc"), str):
+                    uscc = normalize_uscc(party["uscc"])
+                    usccs.add(uscc)
+                    if isinstance(party.get("name"), str) and party["name"].strip():
+                        names.setdefault(uscc, party["name"].strip())
+        enterprises = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
+        return enterprises, names
+
+    # --- Compliance and arrears -------------------------------------------------------------------
+
+    def _project_for_evaluation(self):
+        project = self.get_object()
+        return evaluation_queryset().get(pk=project.pk)
+
+    @extend_schema(
+        summary="Compliance with the five core systems",
+        description="Each system's status (`ok`, `deficient`, `missing`, `not_applicable`) and problems, evaluated on "
+                    "`as_of`; score 20 per system `ok`/`not_applicable`, 10 per `deficient`.",
+        parameters=[AS_OF],
+        responses={200: ComplianceSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def compliance(self, request, code=None):
+        as_of = as_of_param(request)
+        project = self._project_for_evaluation()
+        return Response(ComplianceSerializer(compliance_report(project, as_of)).data)
+
+    @extend_schema(
+        summary="Wage arrears of a project",
+        description="Workers owed and the amount owed (due − paid on the payroll lines), in total and by month; "
+                    "`as_of` counts months up to that day.",
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="Count payrolls of months up to this day.")],
+        responses={200: ArrearsSerializer, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def arrears(self, request, code=None):
+        as_of = as_of_param(request) if "as_of" in request.query_params else None
+        project = self.get_object()
+        return Response(ArrearsSerializer(project_arrears(project, as_of)).data)
+
+    # --- Dedicated account ----------------------------------------------------------------------------
+
+    @extend_schema(summary="Get the dedicated wage account", responses={200: DedicatedAccountSerializer, **errors(401, 403, 404)})
+    @action(detail=True, methods=["get"])
+    def account(self, request, code=None):
+        project = self.get_object()
+        account = getattr(project, "account", None)
+        if account is None:
+            raise Http404(_("No dedicated wage account has been opened."))
+        return Response(DedicatedAccountSerializer(account).data)
+
+    @extend_schema(
+        summary="Set the dedicated wage account",
+        request=DedicatedAccountSerializer, responses={200: DedicatedAccountSerializer, **errors(400, 401, 403, 404)},
+    )
+    @account.mapping.put
+    def set_account(self, request, code=None):
+        project = self.get_object()
+        serializer = DedicatedAccountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = services.account_set(project=project, **serializer.validated_data)
+        return Response(DedicatedAccountSerializer(account).data)
+
+    # --- Wage deposit -----------------------------------------------------------------------------------
+
+    def _deposit_response(self, project, deposit):
+        project = evaluation_queryset().get(pk=project.pk)
+        requirement = required_deposit(project)
+        return Response(WageDepositSerializer(deposit, context={"requirement": requirement}).data)
+
+    @extend_schema(
+        summary="Get the wage deposit",
+        description="The deposit held (zero when none is recorded) and `required_amount` with its reasons.",
+        responses={200: WageDepositSerializer, **errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"])
+    def deposit(self, request, code=None):
+        project = self.get_object()
+        deposit = getattr(project, "deposit", None) or WageDeposit(project=project)
+        return self._deposit_response(project, deposit)
+
+    @extend_schema(
+        summary="Set the wage deposit",
+        description="The response adds `required_amount`: the region's rate on the contract amount, with the exemption, "
+                    "record-based reductions and increases applied (`required_reasons`).",
+        request=WageDepositSerializer, responses={200: WageDepositSerializer, **errors(400, 401, 403, 404)},
+    )
+    @deposit.mapping.put
+    def set_deposit(self, request, code=None):
+        project = self.get_object()
+        serializer = WageDepositSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deposit = services.deposit_set(project=project, **serializer.validated_data)
+        return self._deposit_response(project, deposit)
+
+    # --- Notice board -----------------------------------------------------------------------------------
+
+    @extend_schema(summary="Get the rights notice board", responses={200: NoticeBoardSerializer, **errors(401, 403, 404)})
+    @action(detail=True, methods=["get"], url_path="notice-board")
+    def notice_board(self, request, code=None):
+        project = self.get_object()
+        board = getattr(project, "notice_board", None)
+        if board is None:
+            raise Http404(_("No rights notice board has been recorded."))
+        return Response(NoticeBoardSerializer(board, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Set the rights notice board",
+        description="`items`: the codes of what the board shows, among `builder` `general_contractor` `subcontractors` "
+                    "`regulator` `wage_officer` `minimum_wage` `payday` `complaint_hotlines` `arbitration_legal_aid`.",
+        request=NoticeBoardSerializer, responses={200: NoticeBoardSerializer, **errors(400, 401, 403, 404)},
+    )
+    @notice_board.mapping.put
+    def set_notice_board(self, request, code=None):
+        project = self.get_object()
+        serializer = NoticeBoardSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        board = services.notice_board_set(project=project, **serializer.validated_data)
+        return Response(NoticeBoardSerializer(board, context=self.get_serializer_context()).data)
+
+
+# --- Rows of one project: /projects/{code}/<rows>/ -------------------------------------------------
+
+
+class ProjectRecordsPermission(BasePermission):
+    """Reading a project's records needs projects.view_project; writing them projects.change_project."""
+
+    message = gettext_lazy("Your role may not change this project's records.")
+
+    def has_permission(self, request, view):
+        action = "view" if request.method in SAFE_METHODS else "change"
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm(f"projects.{action}_project"))
+
+
+class ProjectRecordsViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    # List and upsert the rows of one project. The project is looked up in the caller's scope
+    # (viewing, or changing for writes): outside it, or missing, is a 404 on every sub-path.
+
+    permission_classes = [ModelActionPermission, ProjectRecordsPermission]
+
+    def get_project(self):
+        if not hasattr(self, "_project"):
+            action = "view" if self.request.method in SAFE_METHODS else "change"
+            # Answered as the project's own detail answers a missing or hidden project.
+            self._project = get_object_or_404(
+                Project.objects.restrict(self.request.user, action).select_related("general_contractor"),
+                code=self.kwargs["code"],
+            )
+        return self._project
+
+    def get_queryset(self):
+        return super().get_queryset().filter(project=self.get_project())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "code" in getattr(self, "kwargs", {}):
+            context["project"] = self.get_project()
+        return context
+
+    def upsert(self, request, save, exists):
+        """Validate, save through `save(project, validated_data)`, answer 201 if new else 200."""
+        project = self.get_project()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        existed = exists(project, serializer.validated_data)
+        instance = save(project, serializer.validated_data)
+        data = self.get_serializer(self.reload(instance)).data
+        return Response(data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    def reload(self, instance):
+        return self.get_queryset().get(pk=instance.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List a project's labour-cost allocations",
+                       responses={200: AllocationSerializer(many=True), **errors(401, 403, 404)}),
+    create=extend_schema(
+        summary="Record a labour-cost allocation",
+        description="Upserted by `period` (YYYY-MM, not in the future): 201 when new, 200 when it replaced one.",
+        responses={201: AllocationSerializer, 200: AllocationSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ProjectAllocationViewSet(ProjectRecordsViewSet):
+    """Labour costs the construction unit paid into the project's dedicated account, by month."""
+
+    queryset = Allocation.objects.order_by("-period")
+    serializer_class = AllocationSerializer
+
+    def create(self, request, code=None):
+        return self.upsert(
+            request,
+            save=lambda project, data: services.allocation_upsert(project=project, **data),
+            exists=lambda project, data: Allocation.objects.filter(project=project, period=data["period"]).exists(),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a project's real-name roster",
+        description="ID numbers and phones are masked unless the caller may see personal data.",
+        responses={200: EmploymentSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Put a worker on the roster",
+        description="Upserted by `id_number` (201 when new to the project, 200 when updated). A worker who entered "
+                    "the site before signing the contract is accepted and shows as a real-name problem.",
+        responses={201: EmploymentSerializer, 200: EmploymentSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ProjectWorkerViewSet(ProjectRecordsViewSet):
+    """The project's real-name roster."""
+
+    queryset = Employment.objects.select_related("worker", "employer", "team").order_by("worker__name", "pk")
+    serializer_class = EmploymentSerializer
+    filterset_class = EmploymentFilterSet
+
+    def create(self, request, code=None):
+        def save(project, data):
+            worker = data["worker"]
+            return services.worker_register(
+                project=project, id_number=worker["id_number"], name=worker["name"], phone=worker.get("phone") or "",
+                trade=data.get("trade") or "", employer=data["employer"], team=data["team"],
+                contract_signed_on=data.get("contract_signed_on"), entered_on=data["entered_on"],
+                exited_on=data.get("exited_on"), daily_wage=data.get("daily_wage"),
+            )
+
+        return self.upsert(
+            request, save=save,
+            exists=lambda project, data: Employment.objects.filter(
+                project=project, worker__id_number=data["worker"]["id_number"]
+            ).exists(),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a project's payrolls",
+        description="Newest month first, each with its lines; ID numbers masked unless the caller may see personal data.",
+        responses={200: PayrollSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Record a month's payroll",
+        description="Upserted by `period` (YYYY-MM, not in the future): posting a month again replaces its lines. "
+                    "Every line's `id_number` must be on the project's roster; errors name the line "
+                    "(`{\"lines\": [{}, {\"id_number\": [...]}]}`).",
+        responses={201: PayrollSerializer, 200: PayrollSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ProjectPayrollViewSet(ProjectRecordsViewSet):
+    """Monthly pay sheets paid by the general contractor."""
+
+    queryset = Payroll.objects.prefetch_related(
+        Prefetch("lines", queryset=PayrollLine.objects.select_related("employment__worker").order_by("employment__worker__name", "pk"))
+    ).order_by("-period")
+    serializer_class = PayrollSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request is not None and self.request.method == "POST" and "project" in context:
+            context["roster"] = set(
+                Employment.objects.filter(project=context["project"]).values_list("worker__id_number", flat=True)
+            )
+        return context
+
+    def create(self, request, code=None):
+        def save(project, data):
+            lines = [
+                {"id_number": line["employment"]["worker"]["id_number"], "amount_due": line["amount_due"],
+                 "amount_paid": line["amount_paid"]}
+                for line in data["lines"]
+            ]
+            return services.payroll_upsert(
+                project=project, period=data["period"], paid_on=data.get("paid_on"),
+                paid_via=data.get("paid_via") or Payroll._meta.get_field("paid_via").default, lines=lines,
+            )
+
+        return self.upsert(
+            request, save=save,
+            exists=lambda project, data: Payroll.objects.filter(project=project, period=data["period"]).exists(),
+        )
+
+
+# --- Warnings -----------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List early warnings",
+                       description="Warnings on projects in the caller's scope; `region_code` filters by prefix, "
+                                   "`project` by project code.",
+                       responses={200: ProjectWarningSerializer(many=True), **errors(401, 403)}),
+    retrieve=extend_schema(summary="Get an early warning", responses={200: ProjectWarningSerializer, **errors(401, 403, 404)}),
+)
+class ProjectWarningViewSet(WagecaseReadOnlyModelViewSet):
+    """Early warnings (预警) raised on projects by the warning rules."""
+
+    queryset = ProjectWarning.objects.select_related("project")
+    serializer_class = ProjectWarningSerializer
+    filterset_class = ProjectWarningFilterSet

@@ -1,5 +1,7 @@
 """Regional policy: what each key means, its national default and its legal range, and how a
 region's value is found (county → city → province → national)."""
+import threading
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,8 +74,33 @@ POLICIES = {
 }
 
 
+_cache = {}
+_cache_lock = threading.Lock()
+CACHE_SECONDS = 60
+
+
+def clear_cache(**kwargs):
+    with _cache_lock:
+        _cache.clear()
+
+
 def get_policy(key, region_code):
-    """The value of `key` for a region: its own, else the nearest ancestor's, else national."""
+    """The value of `key` for a region: its own, else the nearest ancestor's, else national.
+
+    Cached per process for a minute (cleared on every change in this process): a nightly refresh
+    asks for the same few values thousands of times."""
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get((key, region_code))
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    value = _lookup_policy(key, region_code)
+    with _cache_lock:
+        _cache[(key, region_code)] = (now, value)
+    return value
+
+
+def _lookup_policy(key, region_code):
     from .models.policy import PolicyValue
 
     definition = POLICIES[key]

@@ -74,3 +74,19 @@ def _connect_calendar():
 
 
 _connect_calendar()
+
+
+def _policy_changed(sender, **kwargs):
+    from .policy import clear_cache
+
+    clear_cache()
+
+
+def _connect_policy():
+    from .models.policy import PolicyValue
+
+    post_save.connect(_policy_changed, sender=PolicyValue, dispatch_uid="policy-save")
+    post_delete.connect(_policy_changed, sender=PolicyValue, dispatch_uid="policy-delete")
+
+
+_connect_policy()

@@ -4,6 +4,8 @@ The State Council's schedule (holidays and make-up working days) is data in Cale
 from the chinese-calendar library and editable in admin. A year with no CalendarYear row has no
 known schedule: it falls back to Monday–Friday, and `missing_schedule_years` lets the UI say so."""
 import datetime
+
+from django.utils import timezone
 import threading
 import time
 
@@ -80,7 +82,7 @@ def has_schedule(year):
 
 def missing_schedule_years(today=None):
     """Years the UI should warn about: this year, and next year from November on."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
     return [y for y in years if not has_schedule(y)]
 
