@@ -1,11 +1,8 @@
 """Early warnings (预警): rules that raise and clear warnings on a project, and an explainable
-risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""
-import datetime
-
-from django.utils import timezone
-from decimal import Decimal
+risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""from decimal import Decimal
 
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import PaidVia, ProjectStatus, WarningSeverity
@@ -17,34 +14,45 @@ from .models import ProjectWarning
 SEVERITY_POINTS = {WarningSeverity.RED: 30, WarningSeverity.ORANGE: 15, WarningSeverity.YELLOW: 5}
 
 
-def _active(project, as_of):
-    return not is_planned(project, as_of) and project.status in (ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED)
+RECENT_MONTHS = 3  # warnings are about current risk: older lapses stay visible in compliance
+
+
+def _working(project, as_of):
+    """Monthly duties (allocation, payroll) run while work goes on: not before it starts, not
+    while suspended, not after completion."""
+    return not is_planned(project, as_of) and project.status == ProjectStatus.IN_PROGRESS
+
+
+def _recent(months):
+    return months[-RECENT_MONTHS:]
 
 
 def rule_allocation_missing(project, as_of):
-    """The construction unit has not paid last month's labour costs into the account."""
-    if not _active(project, as_of):
+    """Labour costs not paid into the account: overdue months (past the end of the following
+    month) are orange, two or more red; last month still unpaid but not yet due is an early yellow."""
+    if not _working(project, as_of):
         return None
-    months = complete_months(project, as_of)
+    months = _recent(complete_months(project, as_of))
     if not months:
         return None
     allocated = {a.period for a in project.allocations.all() if a.paid_on <= as_of}
     late = [m for m in months if m not in allocated and month_end(next_month(m)) < as_of]
-    last = months[-1]
-    if last not in allocated:
-        late = sorted(set(late) | {last})
-    if not late:
-        return None
-    severity = WarningSeverity.RED if len(late) >= 2 else WarningSeverity.ORANGE
-    return severity, _("No labour-cost allocation for %(months)s.") % {"months": "、".join(ym(m) for m in late[-3:])}
+    if late:
+        severity = WarningSeverity.RED if len(late) >= 2 else WarningSeverity.ORANGE
+        return severity, _("No labour-cost allocation for %(months)s.") % {"months": "、".join(ym(m) for m in late)}
+    if months[-1] not in allocated:
+        return WarningSeverity.YELLOW, _("Labour costs for %(month)s not yet allocated (due by %(due)s).") % {
+            "month": ym(months[-1]), "due": month_end(next_month(months[-1]))}
+    return None
 
 
 def rule_payroll_late(project, as_of):
-    if not _active(project, as_of):
+    """Pay for one of the last three months missing or paid after its payday."""
+    if not _working(project, as_of):
         return None
     payrolls = {p.period: p for p in project.payrolls.all()}
     late = []
-    for month in complete_months(project, as_of):
+    for month in _recent(complete_months(project, as_of)):
         payday = payday_for(month, project.region_id)
         if payday >= as_of:
             continue
@@ -113,7 +121,9 @@ def rule_entered_before_contract(project, as_of):
 
 
 def rule_paid_outside_bank(project, as_of):
-    months = [p.period for p in project.payrolls.all() if p.paid_on and p.paid_via != PaidVia.CONTRACTOR_BANK]
+    recent = set(_recent(complete_months(project, as_of)))
+    months = [p.period for p in project.payrolls.all()
+              if p.period in recent and p.paid_on and p.paid_via != PaidVia.CONTRACTOR_BANK]
     if not months:
         return None
     return WarningSeverity.YELLOW, _("Payroll for %(months)s was not paid through the contractor's bank.") % {

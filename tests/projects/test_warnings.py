@@ -84,3 +84,38 @@ def test_monitoring_threshold_from_policy(make_project):
                         planned_end_date=D(2026, 8, 31))
     assert not Project.objects.get(pk=short.pk).monitoring_required
     assert Project.objects.get(pk=long.pk).monitoring_required
+
+
+def test_allocation_warning_is_early_then_overdue(make_project):
+    project = make_project(start_date=D(2026, 1, 5), contract_signed_on=D(2025, 12, 20))
+    account_set(project=project, bank_name="建设银行", account_number="62", opened_on=D(2026, 1, 2), refresh=False)
+    # 10 February: January's allocation is not late (due 28 February) but not paid yet: early yellow.
+    project_refresh(project=project, as_of=D(2026, 2, 10))
+    warning = ProjectWarning.objects.get(project=project, rule="allocation_missing", active=True)
+    assert warning.severity == "yellow" and "2026-02-28" in warning.message
+    project_refresh(project=project, as_of=D(2026, 3, 2))
+    warning.refresh_from_db()
+    assert warning.severity == "orange"
+    project_refresh(project=project, as_of=D(2026, 4, 2))
+    warning.refresh_from_db()
+    assert warning.severity == "red"
+
+
+def test_suspended_project_has_no_monthly_warnings(make_project):
+    project = make_project(start_date=D(2026, 1, 5), status="suspended")
+    project_refresh(project=project, as_of=D(2026, 6, 1))
+    assert not {"allocation_missing", "payroll_late"} & active_rules(project)
+
+
+def test_old_late_payroll_stops_warning_after_three_months(make_project, rng):
+    project = make_project(start_date=D(2026, 1, 5))
+    worker = make_id_number(rng)
+    worker_register(project=project, id_number=worker, name="甲", contract_signed_on=D(2026, 1, 4), entered_on=D(2026, 1, 5))
+    for month in range(1, 7):
+        paid = D(2026, month + 1, 10) if month > 1 else D(2026, 2, 20)  # January paid late
+        payroll_upsert(project=project, period=D(2026, month, 1), paid_on=paid, paid_via="contractor_bank",
+                       lines=[{"id_number": worker, "amount_due": "5000", "amount_paid": "5000"}], refresh=False)
+    project_refresh(project=project, as_of=D(2026, 3, 20))
+    assert "payroll_late" in active_rules(project)
+    project_refresh(project=project, as_of=D(2026, 7, 20))
+    assert "payroll_late" not in active_rules(project)
