@@ -1,11 +1,10 @@
 """The wage deposit a project must hold (人社部发〔2021〕65号): the region's rate on the contract
 amount, the small-project exemption, record-based reductions and increases, and the blacklist
 increase. Returns the amount with the reasons, so the page can explain it."""
-import datetime
-
-from django.utils import timezone
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
 
 from django.utils.translation import gettext as _
 

@@ -2,8 +2,6 @@
 in one transaction, and leaves the project's derived figures (monitoring, score, warnings) current.
 
 Bulk callers (imports, demo data) pass refresh=False and call project_refresh once per project."""
-import datetime
-
 from django.utils import timezone
 from decimal import Decimal
 

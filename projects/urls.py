@@ -1,4 +1,52 @@
-"""URLs of projects's pages."""
+"""URLs of projects' pages, mounted at /projects/.
+
+A project's address is its code (`/projects/<code>/`), as in the API. The fixed paths come first
+(and ProjectForm refuses them as codes). `id/<pk>/` carries the name `project_detail` too, so that
+generic code reversing with `pk=` (home page, change history) reaches the project: Django tries a
+name's patterns from the last one defined, so `reverse(..., args=[code])` takes the code pattern
+below, and only a `pk=` keyword matches this one."""
+from django.urls import include, path
+
+from . import views
 
 app_name = "projects"
-urlpatterns = []
+
+project_patterns = [
+    path("", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("edit/", views.ProjectEditView.as_view(), name="project_edit"),
+    path("account/", views.AccountView.as_view(), name="account_set"),
+    path("allocations/add/", views.AllocationView.as_view(), name="allocation_add"),
+    path("roster/add/", views.RosterEntryView.as_view(), name="employment_add"),
+    path("roster/template/", views.RosterTemplateView.as_view(), name="roster_template"),
+    path("roster/import/", views.RosterImportView.as_view(), name="roster_import"),
+    path("payrolls/add/", views.PayrollView.as_view(), name="payroll_add"),
+    path("payrolls/template/", views.PayrollTemplateView.as_view(), name="payroll_template"),
+    path("payrolls/import/", views.PayrollImportView.as_view(), name="payroll_import"),
+    path("deposit/", views.DepositView.as_view(), name="deposit_set"),
+    path("deposit/drawdowns/add/", views.DrawdownView.as_view(), name="drawdown_add"),
+    path("deposit/drawdowns/<int:pk>/topup/", views.TopUpView.as_view(), name="drawdown_topup"),
+    path("notice-board/", views.NoticeBoardView.as_view(), name="noticeboard_set"),
+    path("notice-board/photo/", views.NoticeBoardPhotoView.as_view(), name="noticeboard_photo"),
+]
+
+urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="project_list"),
+    path("add/", views.ProjectEditView.as_view(), name="project_add"),
+    path("export/", views.ProjectExportView.as_view(), name="project_export"),
+    path("import/", views.ProjectImportView.as_view(), name="project_import"),
+    path("templates/projects/", views.ProjectTemplateView.as_view(), name="project_template"),
+    path("id/<int:pk>/", views.ProjectByIdView.as_view(), name="project_detail"),
+    # Early warnings and the risk ranking
+    path("warnings/", views.ProjectWarningListView.as_view(), name="projectwarning_list"),
+    path("warnings/export/", views.ProjectWarningExportView.as_view(), name="projectwarning_export"),
+    path("risk/", views.RiskRankingView.as_view(), name="risk_ranking"),
+    # The "eight 100%"
+    path("rates/", views.RatesView.as_view(), name="rates"),
+    # Workers (one person across projects) and roster exports
+    path("workers/", views.WorkerListView.as_view(), name="worker_list"),
+    path("workers/export/", views.WorkerExportView.as_view(), name="worker_export"),
+    path("workers/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
+    path("roster/export/", views.EmploymentExportView.as_view(), name="employment_export"),
+    # One project, by code (last: see the module docstring)
+    path("<str:code>/", include(project_patterns)),
+]

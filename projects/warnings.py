@@ -1,5 +1,6 @@
 """Early warnings (预警): rules that raise and clear warnings on a project, and an explainable
-risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""from decimal import Decimal
+risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""
+from decimal import Decimal
 
 from django.db.models import F, Sum
 from django.utils import timezone
