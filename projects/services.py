@@ -2,11 +2,11 @@
 in one transaction, and leaves the project's derived figures (monitoring, score, warnings) current.
 
 Bulk callers (imports, demo data) pass refresh=False and call project_refresh once per project."""
-from django.utils import timezone
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagecase.core.models import Enterprise
