@@ -5,7 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from wagecase.core.views.health import healthz
+
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("", include("wagecase.core.urls")),
     path("projects/", include("projects.urls")),
     path("clues/", include("complaints.urls")),

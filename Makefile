@@ -1,0 +1,68 @@
+# wagecase: `make run` serves the demo at http://127.0.0.1:8000, `make test` runs the suite.
+# Install steps are stamped against pyproject.toml / package-lock.json, so a re-run is quick.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+PY_STAMP := $(VENV)/.wagecase-installed
+NODE_STAMP := node_modules/.wagecase-installed
+NODE_INPUTS := package.json $(wildcard package-lock.json)
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-python install-node translations run test check worker beat clean
+
+help:
+	@echo "make run     install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test    install, run the test suite (SQLite, tasks run eagerly)"
+	@echo "make check   Django system checks and a check for missing migrations"
+	@echo "make worker  Celery worker   (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
+	@echo "make beat    Celery beat     (schedules are stored in the database)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@
+
+# With the lockfile (committed): `npm ci`, exactly what it pins; without one, `npm install` makes it.
+$(NODE_STAMP): $(NODE_INPUTS)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+install-python: $(PY_STAMP)
+install-node: $(NODE_STAMP)
+install: install-python install-node translations
+
+translations: $(PY_STAMP)
+	$(MANAGE) compile_translations
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: install
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0); without it tasks run in-process." >&2; exit 1; }
+	$(BIN)/celery -A wagecase worker -l info
+
+beat: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0); without it tasks run in-process." >&2; exit 1; }
+	$(BIN)/celery -A wagecase beat -l info
+
+clean:
+	rm -f $(PY_STAMP) $(NODE_STAMP)
+	rm -rf var/static
