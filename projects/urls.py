@@ -1,10 +1,8 @@
 """URLs of projects' pages, mounted at /projects/.
 
-A project's address is its code (`/projects/<code>/`), as in the API. The fixed paths come first
-(and ProjectForm refuses them as codes). `id/<pk>/` carries the name `project_detail` too, so that
-generic code reversing with `pk=` (home page, change history) reaches the project: Django tries a
-name's patterns from the last one defined, so `reverse(..., args=[code])` takes the code pattern
-below, and only a `pk=` keyword matches this one."""
+A project's address is its code (`/projects/<code>/`), as in the API; the generic views find it
+through Project.get_absolute_url. The fixed paths come first, and ProjectForm refuses them as
+project codes."""
 from django.urls import include, path
 
 from . import views
@@ -35,7 +33,6 @@ urlpatterns = [
     path("export/", views.ProjectExportView.as_view(), name="project_export"),
     path("import/", views.ProjectImportView.as_view(), name="project_import"),
     path("templates/projects/", views.ProjectTemplateView.as_view(), name="project_template"),
-    path("id/<int:pk>/", views.ProjectByIdView.as_view(), name="project_detail"),
     # Early warnings and the risk ranking
     path("warnings/", views.ProjectWarningListView.as_view(), name="projectwarning_list"),
     path("warnings/export/", views.ProjectWarningExportView.as_view(), name="projectwarning_export"),
@@ -47,6 +44,6 @@ urlpatterns = [
     path("workers/export/", views.WorkerExportView.as_view(), name="worker_export"),
     path("workers/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
     path("roster/export/", views.EmploymentExportView.as_view(), name="employment_export"),
-    # One project, by code (last: see the module docstring)
+    # One project, by code
     path("<str:code>/", include(project_patterns)),
 ]

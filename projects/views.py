@@ -12,8 +12,9 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from wagecase.core.views import generic
 
 from . import excel, services
 from .choices import NoticeItem, SystemCode, SystemStatus, WarningSeverity
-from .compliance import deposit_balance, evaluate, evaluation_prefetch
+from .compliance import deposit_balance, evaluate, evaluation_prefetch, month_end
 from .deposit import required_deposit
 from .filtersets import ProjectFilterSet, ProjectWarningFilterSet, WorkerFilterSet
 from .forms import (
@@ -40,8 +41,9 @@ from .models import (
 )
 from .selectors import eight_rates, project_arrears, worker_arrears
 from .tables import RULE_LABELS, SYSTEM_STATUS_CLASSES, ProjectTable, ProjectWarningTable, WorkerTable
-from .warnings import risk_ranking
+from .warnings import SEVERITY_POINTS, risk_ranking
 
+# The notice board's items are a JSON list of codes: their change-log entries read as labels.
 generic.register_value_labels(NoticeBoard, "items", NoticeItem.choices)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,11 +73,31 @@ def xlsx_response(content, filename):
     return response
 
 
+def for_evaluation(project):
+    """The project again, with what the compliance rules and the deposit requirement read."""
+    return Project.objects.select_related("general_contractor", "account", "notice_board").prefetch_related(
+        *evaluation_prefetch()
+    ).get(pk=project.pk)
+
+
+def severity_rank(warning):
+    """Red first, then orange, then yellow."""
+    return WarningSeverity.values.index(warning.severity)
+
+
 def warning_counts():
-    """Active warnings per severity and in total, as annotations of a project queryset."""
-    active = Q(warnings__active=True)
-    counts = {f"warnings_{s}": Count("warnings", filter=active & Q(warnings__severity=s)) for s in WarningSeverity.values}
-    counts["warnings_total"] = Count("warnings", filter=active)
+    """Active warnings per severity and in total, as annotations of a project queryset. Subqueries,
+    not a join: the list's page count then stays a plain COUNT."""
+
+    def count(**filters):
+        warnings = ProjectWarning.objects.filter(project=OuterRef("pk"), active=True, **filters)
+        return Coalesce(
+            Subquery(warnings.order_by().values("project").annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            Value(0),
+        )
+
+    counts = {f"warnings_{severity}": count(severity=severity) for severity in WarningSeverity.values}
+    counts["warnings_total"] = count()
     return counts
 
 
@@ -85,7 +107,6 @@ class ProjectListView(generic.ObjectListView):
     queryset = Project.objects.select_related("region", "general_contractor").annotate(**warning_counts())
     table_class = ProjectTable
     filterset_class = ProjectFilterSet
-    template_name = "projects/project_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,11 +155,10 @@ class ProjectDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = self.object
-        can_change = context["edit_url"] is not None
-        if can_change:
-            context["edit_url"] = reverse("projects:project_edit", args=[project.code])
+        # The generic view reverses the edit page by pk; a project's pages go by code.
+        can_change = self.may("change", project)
+        context["edit_url"] = reverse("projects:project_edit", args=[project.code]) if can_change else None
         context["can_change"] = can_change
-        context["tab_labels"] = dict(PROJECT_TABS)
         builder = getattr(self, f"context_{context['tab']}", None)
         if builder is not None:
             context.update(builder(project))
@@ -152,11 +172,7 @@ class ProjectDetailView(generic.ObjectDetailView):
         as_of = timezone.localdate()
         if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
             as_of = form.cleaned_data["as_of"]
-        evaluated = (
-            Project.objects.select_related("general_contractor", "account", "notice_board")
-            .prefetch_related(*evaluation_prefetch()).get(pk=project.pk)
-        )
-        systems, score = evaluate(evaluated, as_of)
+        systems, score = evaluate(for_evaluation(project), as_of)
         labels, status_labels = dict(SystemCode.choices), dict(SystemStatus.choices)
         subcontractors = list(project.subcontractors.select_related("enterprise").order_by("enterprise__name"))
         teams = list(project.teams.select_related("employer").order_by("name"))
@@ -176,7 +192,7 @@ class ProjectDetailView(generic.ObjectDetailView):
             "teams": teams,
             "visible_enterprises": set(Enterprise.objects.restrict(user, "view").filter(pk__in=party_ids).values_list("pk", flat=True)),
             "roster_count": project.roster.count(),
-            "active_warnings": list(project.warnings.filter(active=True).order_by("severity", "-raised_on")),
+            "active_warnings": sorted(project.warnings.filter(active=True).order_by("-raised_on"), key=severity_rank),
             "arrears": project_arrears(project),
         }
 
@@ -202,9 +218,6 @@ class ProjectDetailView(generic.ObjectDetailView):
         return {"payrolls": list(payrolls), "arrears": project_arrears(project)}
 
     def context_deposit(self, project):
-        evaluated = Project.objects.select_related("general_contractor", "account", "notice_board").prefetch_related(
-            *evaluation_prefetch()
-        ).get(pk=project.pk)
         today = timezone.localdate()
         deposit = WageDeposit.objects.filter(project=project).first()
         drawdowns = []
@@ -214,7 +227,8 @@ class ProjectDetailView(generic.ObjectDetailView):
             for drawdown in deposit.drawdowns.select_related("project").order_by("-drawn_on"):
                 due = drawdown.topup_due
                 drawdowns.append({"drawdown": drawdown, "due": due, "overdue": drawdown.topped_up_on is None and due < today})
-        return {"deposit": deposit, "balance": balance, "requirement": required_deposit(evaluated, today), "drawdowns": drawdowns}
+        return {"deposit": deposit, "balance": balance, "requirement": required_deposit(for_evaluation(project), today),
+                "drawdowns": drawdowns}
 
     def context_board(self, project):
         board = NoticeBoard.objects.filter(project=project).first()
@@ -223,23 +237,13 @@ class ProjectDetailView(generic.ObjectDetailView):
         return {"board": board, "board_items": items}
 
     def context_warnings(self, project):
-        warnings = list(project.warnings.order_by("-active", "-raised_on", "severity")[:200])
+        warnings = sorted(project.warnings.order_by("-active", "-raised_on")[:200], key=lambda w: (not w.active, severity_rank(w)))
+        for warning in warnings:
+            warning.rule_label = RULE_LABELS.get(warning.rule, warning.rule)
         return {
             "active_warnings": [w for w in warnings if w.active],
             "cleared_warnings": [w for w in warnings if not w.active],
-            "rule_labels": RULE_LABELS,
         }
-
-
-class ProjectByIdView(generic.ObjectPermissionRequiredMixin, View):
-    """`/projects/id/<pk>/` → the project's page: lets generic code that only knows the primary key
-    (the home page's recent changes, say) link to a project, whose address is its code."""
-
-    queryset = Project.objects.all()
-
-    def get(self, request, pk):
-        project = get_object_or_404(self.get_restricted_queryset(), pk=pk)
-        return redirect(project)
 
 
 class ProjectEditView(generic.ObjectEditView):
@@ -333,6 +337,7 @@ class ProjectRecordView(generic.ObjectPermissionRequiredMixin, View):
             "title": self.title,
             "multipart": self.multipart or form.is_multipart(),
             "cancel_url": self.get_success_url(None),
+            "projects_label": Project._meta.verbose_name_plural,
         }
         context.update(self.get_context(form))
         return render(self.request, self.template_name, context)
@@ -411,24 +416,19 @@ class PayrollView(ProjectRecordView):
         return self._roster
 
     def month(self):
+        """The month posted, or asked for (`?period=`), by default last month."""
         if self.request.method == "POST":
             return parse_month(self.request.POST.get("period"))
-        return parse_month(self.request.GET.get("period"))
+        last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        return parse_month(self.request.GET.get("period")) or last_month
 
-    def rows_for(self, month):
-        """Initial lines: the existing payroll's, else the workers on site during the month."""
-        roster = self.roster()
-        if month is None:
-            return [{"id_number": i} for i, e in roster.items() if e.exited_on is None]
-        payroll = Payroll.objects.filter(project=self.project, period=month).first()
-        existing = {}
-        if payroll is not None:
-            existing = {line.employment_id: line for line in payroll.lines.all()}
-        month_last = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    def rows_for(self, month, payroll):
+        """Initial lines: those of the month's payroll, and the other workers on site that month."""
+        existing = {line.employment_id: line for line in payroll.lines.all()} if payroll is not None else {}
         rows = []
-        for id_number, employment in roster.items():
+        for id_number, employment in self.roster().items():
             line = existing.get(employment.pk)
-            on_site = employment.entered_on <= month_last and (employment.exited_on is None or employment.exited_on >= month)
+            on_site = employment.entered_on <= month_end(month) and (employment.exited_on is None or employment.exited_on >= month)
             if line is not None:
                 rows.append({"id_number": id_number, "amount_due": line.amount_due, "amount_paid": line.amount_paid})
             elif on_site:
@@ -437,20 +437,19 @@ class PayrollView(ProjectRecordView):
 
     def get_form(self, data=None, files=None):
         month = self.month()
-        initial = {}
-        if month is not None:
-            initial["period"] = month
-            payroll = Payroll.objects.filter(project=self.project, period=month).first()
-            if payroll is not None:
-                initial.update(paid_on=payroll.paid_on, paid_via=payroll.paid_via)
+        payroll = Payroll.objects.filter(project=self.project, period=month).first() if month else None
+        initial = {"period": month} if month else {}
+        if payroll is not None:
+            initial.update(paid_on=payroll.paid_on, paid_via=payroll.paid_via)
         form = self.form_class(data=data, initial=initial)
-        rows = [] if data is not None else self.rows_for(month)
-        form.lines = PayrollLineFormSet(
-            data=data, initial=rows or None, prefix="lines", form_kwargs={"roster": self.roster()}
-        )
-        form.too_large = len(rows) > self.max_rows
-        if form.too_large:
-            form.lines = PayrollLineFormSet(prefix="lines", form_kwargs={"roster": self.roster()})
+        form_kwargs = {"roster": self.roster()}
+        form.too_large = False
+        if data is not None:
+            form.lines = PayrollLineFormSet(data=data, prefix="lines", form_kwargs=form_kwargs)
+        else:
+            rows = self.rows_for(month, payroll)
+            form.too_large = len(rows) > self.max_rows
+            form.lines = PayrollLineFormSet(initial=None if form.too_large else rows, prefix="lines", form_kwargs=form_kwargs)
         return form
 
     def is_valid(self, form):
@@ -463,7 +462,7 @@ class PayrollView(ProjectRecordView):
         return _("The payroll for %(month)s was saved.") % {"month": f"{payroll.period:%Y-%m}"}
 
     def get_context(self, form):
-        return {"max_rows": self.max_rows}
+        return {"max_rows": self.max_rows, "roster_size": len(self.roster())}
 
 
 class DepositView(ProjectRecordView):
@@ -480,10 +479,7 @@ class DepositView(ProjectRecordView):
         return services.deposit_set(project=self.project, **form.cleaned_data)
 
     def get_context(self, form):
-        evaluated = Project.objects.select_related("general_contractor", "account", "notice_board").prefetch_related(
-            *evaluation_prefetch()
-        ).get(pk=self.project.pk)
-        return {"requirement": required_deposit(evaluated)}
+        return {"requirement": required_deposit(for_evaluation(self.project))}
 
 
 class _NoDeposit(Exception):
@@ -592,7 +588,7 @@ class ProjectImportView(generic.ObjectPermissionRequiredMixin, View):
     def render(self, form):
         return render(self.request, self.template_name, {
             "form": form, "title": _("Import projects from Excel"), "template_url": reverse("projects:project_template"),
-            "cancel_url": reverse("projects:project_list"),
+            "cancel_url": reverse("projects:project_list"), "projects_label": Project._meta.verbose_name_plural,
         })
 
     def get(self, request):
@@ -713,16 +709,21 @@ class ProjectWarningListView(generic.ObjectListView):
     queryset = ProjectWarning.objects.select_related("project__region")
     table_class = ProjectWarningTable
     filterset_class = ProjectWarningFilterSet
-    template_name = "projects/projectwarning_list.html"
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        data = kwargs.get("data")
-        if data is not None and "active" not in data:
+        data = kwargs.get("data") or QueryDict()
+        if "active" not in data:
             data = data.copy()
             data["active"] = "true"
             kwargs["data"] = data
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The export takes what the page shows, the default "active" included.
+        context["export_query"] = generic.filter_query_string(self.filterset.data)
+        return context
 
 
 class ProjectWarningExportView(generic.ObjectExportView):
@@ -740,12 +741,15 @@ class RiskRankingView(generic.ObjectPermissionRequiredMixin, View):
         form = RegionForm(request.GET or None, user=request.user)
         projects = form.filter_projects(self.get_restricted_queryset())
         rows = risk_ranking(projects, limit=self.limit)
+        labels = dict(WarningSeverity.choices)
         counts = {level: 0 for level in WarningSeverity.values}
         for row in rows:
             counts[row["level"]] += 1
+            row["level_label"] = labels[row["level"]]
         return render(request, self.template_name, {
             "form": form, "rows": rows, "limit": self.limit,
             "level_counts": [(level, label, counts[level]) for level, label in WarningSeverity.choices],
+            "points": {str(level): points for level, points in SEVERITY_POINTS.items()},
         })
 
 

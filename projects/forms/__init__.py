@@ -25,7 +25,7 @@ from ..models import DedicatedAccount, DepositDrawdown, NoticeBoard, Project, Wa
 
 # Codes that would collide with the fixed paths under /projects/ (the model only reserves "bulk").
 RESERVED_PROJECT_CODES = {
-    "add", "bulk", "export", "id", "import", "rates", "risk", "roster", "templates", "warnings", "workers",
+    "add", "bulk", "export", "import", "rates", "risk", "roster", "templates", "warnings", "workers",
 }
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -260,12 +260,15 @@ class PayrollForm(forms.Form):
     paid_via = forms.ChoiceField(label=_("Paid via"), choices=PaidVia.choices, initial=PaidVia.CONTRACTOR_BANK)
 
 
+AMOUNT_INPUT = forms.NumberInput(attrs={"class": "form-control form-control-sm text-end font-monospace", "step": "0.01", "min": "0"})
+
+
 class PayrollLineForm(forms.Form):
     """One worker's line of a payroll; a row left empty is not part of the payroll."""
 
     id_number = forms.CharField(widget=forms.HiddenInput, max_length=18)
-    amount_due = forms.DecimalField(label=_("Amount due"), required=False, **MONEY)
-    amount_paid = forms.DecimalField(label=_("Amount paid"), required=False, **MONEY)
+    amount_due = forms.DecimalField(label=_("Amount due"), required=False, widget=AMOUNT_INPUT, **MONEY)
+    amount_paid = forms.DecimalField(label=_("Amount paid"), required=False, widget=AMOUNT_INPUT, **MONEY)
 
     def __init__(self, *args, roster=None, **kwargs):
         super().__init__(*args, **kwargs)
