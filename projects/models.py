@@ -31,6 +31,13 @@ class ProjectScoped(ChangeLoggedModel):
     class Meta:
         abstract = True
 
+    def changelog_parent(self):
+        return (Project, self.project_id)
+
+
+# Path segments under /projects/ and /api/v1/projects/ that a project code must not take.
+RESERVED_CODES = {"bulk", "add", "export", "import", "templates", "workers", "warnings", "risk", "rates", "roster"}
+
 
 class Project(ChangeLoggedModel):
     code = models.CharField(
@@ -90,7 +97,7 @@ class Project(ChangeLoggedModel):
     def clean(self):
         super().clean()
         errors = {}
-        if self.code in ("bulk",):
+        if self.code in RESERVED_CODES:
             errors["code"] = _("This project code is reserved.")
         if self.region_id and len(self.region_id) != 6:
             errors["region"] = _("A project lies in a county: give its 6-digit code.")
@@ -345,6 +352,8 @@ class DepositDrawdown(ProjectScoped):
 
 
 def validate_photo(upload):
+    if getattr(upload, "_committed", False):
+        return  # already stored and checked when it was uploaded
     head = upload.read(12)
     upload.seek(0)
     if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n") or head[8:12] == b"WEBP"):
@@ -377,7 +386,7 @@ class NoticeBoard(ProjectScoped):
 class ProjectWarning(BaseModel):
     """An early warning (预警) on a project, raised and cleared by the warning rules."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="warnings")
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="warnings")
     rule = models.CharField(_("rule"), max_length=40)
     severity = models.CharField(_("severity"), max_length=10, choices=WarningSeverity.choices)
     message = models.CharField(_("message"), max_length=300)

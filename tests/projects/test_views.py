@@ -785,3 +785,18 @@ def test_every_page_renders_for_an_inspector(client, inspector, make_project, rn
         assert "13912345678" not in page(response), url
     assert client.get(reverse("projects:payroll_add", args=[code]), {"period": "2026-01"}).status_code == 200
 
+
+
+def test_project_history_shows_changes_of_its_records(client, inspector, make_project):
+    """A change to the project's account appears on the project's history tab, labelled."""
+    import datetime as dt
+
+    from projects.services import account_set
+
+    project = make_project()
+    account_set(project=project, bank_name="甘肃银行天水分行", account_number="62300099", opened_on=dt.date(2025, 12, 5))
+    client.force_login(inspector)
+    response = client.get(f"/projects/{project.code}/?tab=history")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "62300099" in body and "农民工工资专用账户" in body

@@ -12,7 +12,10 @@ from .models.changelog import ObjectChange
 def log_change(instance, action, before, after):
     ctx = current_context()
     user = ctx.get_user()
+    parent = instance.changelog_parent()
     return ObjectChange.objects.create(
+        related_object_type=ContentType.objects.get_for_model(parent[0]) if parent and parent[1] else None,
+        related_object_id=str(parent[1]) if parent and parent[1] else "",
         user=user,
         user_name=(user.get_username() if user else ""),
         request_id=ctx.request_id,

@@ -148,5 +148,9 @@ class ChangeLoggedModel(BaseModel):
             data[f.attname] = json_value(value)
         return data
 
+    def changelog_parent(self):
+        """(model, pk) of the record whose history should also show this one's changes, or None."""
+        return None
+
     def get_changelog_url(self):
         return self.get_absolute_url() + "?tab=history" if hasattr(self, "get_absolute_url") else None

@@ -21,6 +21,11 @@ class ObjectChange(models.Model):
     changed_object_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+")
     changed_object_id = models.CharField(_("object id"), max_length=64)
     changed_object = GenericForeignKey("changed_object_type", "changed_object_id")
+    # The record whose page should also show this change (a payroll's project, say).
+    related_object_type = models.ForeignKey(
+        ContentType, verbose_name=_("related object type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    related_object_id = models.CharField(_("related object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200)
     prechange_data = models.JSONField(_("before"), null=True, blank=True)
     postchange_data = models.JSONField(_("after"), null=True, blank=True)
@@ -29,7 +34,10 @@ class ObjectChange(models.Model):
         ordering = ["-time", "-pk"]
         verbose_name = _("change record")
         verbose_name_plural = _("change log")
-        indexes = [models.Index(fields=["changed_object_type", "changed_object_id", "time"], name="objectchange_object_idx")]
+        indexes = [
+            models.Index(fields=["changed_object_type", "changed_object_id", "time"], name="objectchange_object_idx"),
+            models.Index(fields=["related_object_type", "related_object_id", "time"], name="objectchange_related_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
@@ -40,6 +48,15 @@ class ObjectChange(models.Model):
         after = self.postchange_data or {}
         keys = list(dict.fromkeys(list(before) + list(after)))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    @classmethod
+    def for_object(cls, obj):
+        """Changes of `obj` itself and of the records that belong to it."""
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+        return cls.objects.filter(
+            models.Q(changed_object_type=content_type, changed_object_id=str(obj.pk))
+            | models.Q(related_object_type=content_type, related_object_id=str(obj.pk))
+        ).select_related("changed_object_type")
 
     @property
     def actor_display(self):

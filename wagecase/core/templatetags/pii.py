@@ -4,6 +4,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from wagecase.core.pii import can_view_pii, mask, pii_kind
@@ -15,7 +16,7 @@ register = template.Library()
 def pii(context, obj, field_name):
     value = getattr(obj, field_name, "") or ""
     if not value:
-        return format_html('<span class="text-body-secondary">—</span>')
+        return mark_safe('<span class="text-body-secondary">—</span>')
     masked = mask(pii_kind(field_name), value)
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -310,10 +310,14 @@ class ObjectDetailView(ObjectPermissionRequiredMixin, DetailView):
             content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
             context["content_type"] = content_type
             if tab == "history":
-                changes = ObjectChange.objects.filter(changed_object_type=content_type, changed_object_id=str(obj.pk))
+                # Its own changes and those of the records that belong to it (a project's payrolls…).
+                changes = ObjectChange.for_object(obj)
                 page = Paginator(changes, self.history_per_page).get_page(self.request.GET.get("page"))
                 context["changes_page"] = page
-                context["changes"] = [(change, change_rows(change, self.model)) for change in page.object_list]
+                context["changes"] = [
+                    (change, change_rows(change, change.changed_object_type.model_class() or self.model))
+                    for change in page.object_list
+                ]
             elif tab == "journal":
                 from ..forms import JournalEntryForm
 
