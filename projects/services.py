@@ -238,3 +238,221 @@ def notice_board_set(*, refresh=True, project, installed_on, items, photo=None):
     if refresh:
         project_refresh(project=project)
     return board
+
+
+# --- Parties: subcontractors and work teams ------------------------------------------------------------
+
+
+@transaction.atomic
+def subcontractor_add(*, refresh=True, project, enterprise, scope_of_work=""):
+    """Put an enterprise among the project's subcontractors (or update its scope of work)."""
+    from .models import ProjectSubcontractor
+
+    if enterprise.pk in (project.general_contractor_id, project.builder_id):
+        raise ValidationError({"uscc": [_("This enterprise is already a party to the project as its construction unit "
+                                          "or general contractor.")]})
+    row = ProjectSubcontractor.objects.filter(project=project, enterprise=enterprise).first() or ProjectSubcontractor(
+        project=project, enterprise=enterprise)
+    row.scope_of_work = scope_of_work or ""
+    row.full_clean()
+    row.save()
+    if refresh:
+        project_refresh(project=project)
+    return row
+
+
+@transaction.atomic
+def subcontractor_remove(*, refresh=True, subcontractor):
+    project = subcontractor.project
+    subcontractor.delete()
+    if refresh:
+        project_refresh(project=project)
+
+
+@transaction.atomic
+def work_team_save(*, refresh=True, project, name, employer=None, leader_name="", leader_phone=""):
+    """Create the project's work team of this name, or update it."""
+    from .models import WorkTeam
+
+    name = (name or "").strip()
+    team = WorkTeam.objects.filter(project=project, name=name).first() or WorkTeam(project=project, name=name)
+    team.employer, team.leader_name, team.leader_phone = employer, leader_name or "", leader_phone or ""
+    team.full_clean()
+    team.save()
+    if refresh:
+        project_refresh(project=project)
+    return team
+
+
+# --- Attendance -------------------------------------------------------------------------------------------
+
+
+def employment_on_site(employment, period):
+    """Whether the roster entry was on site at some time in the month starting on `period`."""
+    import calendar
+
+    last = period.replace(day=calendar.monthrange(period.year, period.month)[1])
+    return employment.entered_on <= last and (employment.exited_on is None or employment.exited_on >= period)
+
+
+@transaction.atomic
+def attendance_record(*, refresh=True, project, period, days_by_id_number):
+    """Record a month's attendance days per worker ({id_number: days}); it replaces that month's
+    attendance. Every person must be on the roster and on site that month, and the days between
+    0 and the days of the month. All or nothing."""
+    import calendar
+
+    from .models import Attendance
+
+    period = period.replace(day=1)
+    check_period(period)
+    month_days = calendar.monthrange(period.year, period.month)[1]
+    roster = {e.worker.id_number: e for e in project.roster.select_related("worker")}
+    errors, rows = [], []
+    for index, (raw_id, days) in enumerate(days_by_id_number.items(), start=1):
+        id_number = normalize_id_number(raw_id or "")
+        employment = roster.get(id_number)
+        try:
+            days = Decimal(str(days))
+        except Exception:
+            days = None
+        if employment is None:
+            errors.append(f"{index}: " + _("This person is not on the project's roster."))
+        elif not employment_on_site(employment, period):
+            errors.append(f"{index}: " + _("%(name)s was not on site in %(m)s.") % {"name": employment.worker.name,
+                                                                                   "m": f"{period:%Y-%m}"})
+        elif days is None or not days.is_finite() or days < 0 or days > month_days:
+            errors.append(f"{index} ({employment.worker.name}): " + _("The days worked must be between 0 and %(n)d.")
+                          % {"n": month_days})
+        else:
+            rows.append((employment, days))
+    if errors:
+        raise ValidationError({"days": errors})
+    existing = {a.employment_id: a for a in Attendance.objects.filter(project=project, period=period)}
+    saved = []
+    for employment, days in rows:
+        row = existing.pop(employment.pk, None) or Attendance(employment=employment, project=project, period=period)
+        if row.pk is None or row.days != days:
+            row.days = days
+            row.full_clean()
+            row.save()
+        saved.append(row)
+    for row in existing.values():
+        row.delete()
+    if refresh:
+        project_refresh(project=project)
+    return saved
+
+
+# --- Account closing and deposit return (Regulation art. 27; 人社部发〔2021〕65号) -----------------------------
+
+NOTICE_DAYS = 30
+
+
+class StateConflict(ValidationError):
+    """A ValidationError refusing an action the record's current state does not allow (the API
+    answers 409 with its code); bad input stays a plain ValidationError (400)."""
+
+
+def _check_past(day, field):
+    if day > timezone.localdate():
+        raise ValidationError({field: [_("The date is in the future.")]})
+
+
+def _check_completed_without_arrears(project):
+    from .choices import ProjectStatus
+    from .selectors import project_arrears
+
+    if project.status != ProjectStatus.COMPLETED or not project.completed_on:
+        raise StateConflict(_("The project is not completed."), code="not_completed")
+    owed = project_arrears(project)
+    if owed["workers_owed"]:
+        raise StateConflict(
+            _("The project still owes wages to %(n)d workers (%(amount)s yuan): settle the arrears first.")
+            % {"n": owed["workers_owed"], "amount": owed["amount_owed"]},
+            code="arrears",
+        )
+
+
+@transaction.atomic
+def account_close(*, refresh=True, project, closed_on):
+    """Close the dedicated wage account: the project completed, no arrears, and the 30-day public
+    notice served (counted from the completion date)."""
+    import datetime
+
+    account = DedicatedAccount.objects.select_for_update().filter(project=project).first()
+    _check_past(closed_on, "closed_on")
+    if account is None:
+        raise StateConflict(_("No dedicated wage account has been opened."), code="no_account")
+    if account.closed_on:
+        raise StateConflict(_("The dedicated wage account was already closed on %(day)s.") % {"day": account.closed_on},
+                            code="already_closed")
+    if closed_on < account.opened_on:
+        raise ValidationError({"closed_on": [_("The account cannot be closed before it was opened.")]})
+    _check_completed_without_arrears(project)
+    earliest = project.completed_on + datetime.timedelta(days=NOTICE_DAYS)
+    if closed_on < earliest:
+        raise StateConflict(
+            _("The account may be closed only after a %(n)d-day public notice following completion: on %(day)s at the "
+              "earliest.") % {"n": NOTICE_DAYS, "day": earliest},
+            code="notice_period",
+        )
+    account.closed_on = closed_on
+    account.full_clean()
+    account.save()
+    if refresh:
+        project_refresh(project=project)
+    return account
+
+
+def _deposit_for_return(project):
+    deposit = WageDeposit.objects.select_for_update().filter(project=project).first()
+    if deposit is None:
+        raise StateConflict(_("No wage deposit has been recorded."), code="no_deposit")
+    if deposit.exempt:
+        raise StateConflict(_("The project is exempt from the wage deposit: there is nothing to return."), code="exempt")
+    if deposit.returned_on:
+        raise StateConflict(_("The wage deposit was already returned on %(day)s.") % {"day": deposit.returned_on},
+                            code="already_returned")
+    return deposit
+
+
+@transaction.atomic
+def deposit_return_notice(*, refresh=True, project, notice_on):
+    """Publish the notice that the wage deposit will be returned (after completion, no arrears)."""
+    _check_past(notice_on, "notice_on")
+    deposit = _deposit_for_return(project)
+    _check_completed_without_arrears(project)
+    if notice_on < project.completed_on:
+        raise ValidationError({"notice_on": [_("The notice cannot be published before the completion date.")]})
+    deposit.return_notice_on = notice_on
+    deposit.full_clean()
+    deposit.save()
+    if refresh:
+        project_refresh(project=project)
+    return deposit
+
+
+@transaction.atomic
+def deposit_return(*, refresh=True, project, returned_on):
+    """Return the wage deposit: completed, no arrears, and at least 30 days after the notice."""
+    import datetime
+
+    _check_past(returned_on, "returned_on")
+    deposit = _deposit_for_return(project)
+    _check_completed_without_arrears(project)
+    if not deposit.return_notice_on:
+        raise StateConflict(_("Publish the return notice first: the deposit is returned 30 days after it."), code="no_notice")
+    earliest = deposit.return_notice_on + datetime.timedelta(days=NOTICE_DAYS)
+    if returned_on < earliest:
+        raise StateConflict(
+            _("The deposit may be returned only after the %(n)d-day notice published on %(notice)s: on %(day)s at the "
+              "earliest.") % {"n": NOTICE_DAYS, "notice": deposit.return_notice_on, "day": earliest},
+            code="notice_period",
+        )
+    deposit.returned_on = returned_on
+    deposit.full_clean()
+    deposit.save()
+    if refresh:
+        project_refresh(project=project)
+    return deposit

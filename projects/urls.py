@@ -23,6 +23,13 @@ project_patterns = [
     path("deposit/", views.DepositView.as_view(), name="deposit_set"),
     path("deposit/drawdowns/add/", views.DrawdownView.as_view(), name="drawdown_add"),
     path("deposit/drawdowns/<int:pk>/topup/", views.TopUpView.as_view(), name="drawdown_topup"),
+    path("subcontractors/add/", views.SubcontractorView.as_view(), name="subcontractor_add"),
+    path("subcontractors/<int:pk>/remove/", views.SubcontractorRemoveView.as_view(), name="subcontractor_remove"),
+    path("teams/", views.WorkTeamView.as_view(), name="workteam_set"),
+    path("attendance/", views.AttendanceView.as_view(), name="attendance_set"),
+    path("account/close/", views.AccountCloseView.as_view(), name="account_close"),
+    path("deposit/return-notice/", views.DepositReturnNoticeView.as_view(), name="deposit_return_notice"),
+    path("deposit/return/", views.DepositReturnView.as_view(), name="deposit_return"),
     path("notice-board/", views.NoticeBoardView.as_view(), name="noticeboard_set"),
     path("notice-board/photo/", views.NoticeBoardPhotoView.as_view(), name="noticeboard_photo"),
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from wagecase.core.choices import EnterpriseRole
 from wagecase.core.models import Enterprise
 from wagecase.core.views import generic
 
@@ -32,10 +33,15 @@ from .compliance import deposit_balance, evaluate, evaluation_prefetch, month_en
 from .deposit import required_deposit
 from .filtersets import ProjectFilterSet, ProjectWarningFilterSet, WorkerFilterSet
 from .forms import (
+    AccountCloseForm, AttendanceForm, AttendanceLineFormSet, DepositReturnForm, DepositReturnNoticeForm, SubcontractorForm,
+    WorkTeamForm,
+)
+from .forms import (
     AllocationForm, AsOfForm, DedicatedAccountForm, DrawdownForm, ExcelUploadForm, NoticeBoardForm, PayrollForm,
     PayrollLineFormSet, PayrollUploadForm, ProjectForm, RatesForm, RegionForm, RosterEntryForm, TopUpForm,
     WageDepositForm,
 )
+from .models import Attendance, ProjectSubcontractor, WorkTeam
 from .models import (
     DedicatedAccount, DepositDrawdown, Employment, NoticeBoard, Payroll, Project, ProjectWarning, WageDeposit, Worker,
 )
@@ -567,6 +573,155 @@ class NoticeBoardPhotoView(generic.ObjectPermissionRequiredMixin, View):
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# --- Parties: subcontractors and work teams --------------------------------------------------------
+
+class SubcontractorView(ProjectRecordView):
+    """Add a subcontractor by USCC (an unknown code registers the enterprise), or change its scope of work."""
+
+    form_class = SubcontractorForm
+    title = gettext_lazy("Add a subcontractor")
+
+    def save(self, form):
+        data = form.cleaned_data
+        enterprise = services.enterprise_get_or_create(
+            uscc=data["uscc"], name=(data["name"] or "").strip(), region_code=self.project.region_id,
+            role=EnterpriseRole.SUBCONTRACTOR,
+        )
+        return services.subcontractor_add(project=self.project, enterprise=enterprise, scope_of_work=data["scope_of_work"])
+
+    def get_success_message(self, row):
+        return _("%(name)s is a subcontractor of the project.") % {"name": row.enterprise.name}
+
+
+class SubcontractorRemoveView(ProjectRecordView):
+    """POST only: take an enterprise off the project's subcontractors."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.load_project()
+        row = get_object_or_404(ProjectSubcontractor.objects.select_related("project", "enterprise"), pk=self.kwargs["pk"],
+                                project=self.project)
+        services.subcontractor_remove(subcontractor=row)
+        messages.success(request, _("%(name)s was removed from the subcontractors.") % {"name": row.enterprise.name})
+        return redirect(self.project.get_absolute_url())
+
+
+class WorkTeamView(ProjectRecordView):
+    """Add a work team, or edit one (`?name=`): a team of the same name is updated."""
+
+    form_class = WorkTeamForm
+    title = gettext_lazy("Work team")
+
+    def get_form(self, data=None, files=None):
+        initial = {}
+        team = WorkTeam.objects.filter(project=self.project, name=self.request.GET.get("name") or "").select_related(
+            "employer").first()
+        if team is not None:
+            initial = {"name": team.name, "employer_uscc": team.employer.uscc if team.employer else "",
+                       "leader_name": team.leader_name, "leader_phone": team.leader_phone}
+        return self.form_class(data=data, initial=initial)
+
+    def save(self, form):
+        return services.work_team_save(project=self.project, **form.service_kwargs())
+
+    def get_success_message(self, team):
+        return _("The work team %(name)s was saved.") % {"name": team.name}
+
+
+# --- Attendance ------------------------------------------------------------------------------------
+
+class AttendanceView(ProjectRecordView):
+    """A month's attendance: a row per worker on site that month. Saving replaces the month's
+    attendance; rows left empty are not recorded."""
+
+    form_class = AttendanceForm
+    title = gettext_lazy("Attendance of a month")
+    template_name = "projects/attendance_form.html"
+    tab = "roster"
+    max_rows = 300
+
+    def roster(self):
+        if not hasattr(self, "_roster"):
+            self._roster = {e.worker.id_number: e for e in self.project.roster.select_related("worker").order_by("worker__name", "pk")}
+        return self._roster
+
+    def month(self):
+        if self.request.method == "POST":
+            return parse_month(self.request.POST.get("period"))
+        last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        return parse_month(self.request.GET.get("period")) or last_month
+
+    def rows_for(self, month):
+        recorded = {a.employment_id: a.days for a in Attendance.objects.filter(project=self.project, period=month)}
+        rows = []
+        for id_number, employment in self.roster().items():
+            if employment.pk in recorded:
+                rows.append({"id_number": id_number, "days": recorded[employment.pk]})
+            elif services.employment_on_site(employment, month):
+                rows.append({"id_number": id_number})
+        return rows
+
+    def get_form(self, data=None, files=None):
+        month = self.month()
+        form = self.form_class(data=data, initial={"period": month} if month else {})
+        form_kwargs = {"roster": self.roster()}
+        form.too_large = False
+        if data is not None:
+            form.lines = AttendanceLineFormSet(data=data, prefix="lines", form_kwargs=form_kwargs)
+        else:
+            rows = self.rows_for(month) if month else []
+            form.too_large = len(rows) > self.max_rows
+            form.lines = AttendanceLineFormSet(initial=None if form.too_large else rows, prefix="lines", form_kwargs=form_kwargs)
+        return form
+
+    def is_valid(self, form):
+        return all([form.is_valid(), form.lines.is_valid()])
+
+    def save(self, form):
+        return services.attendance_record(
+            project=self.project, period=form.cleaned_data["period"], days_by_id_number=form.lines.days_by_id_number()
+        )
+
+    def get_success_message(self, rows):
+        return _("The attendance of %(n)d workers was saved.") % {"n": len(rows)}
+
+    def get_context(self, form):
+        return {"max_rows": self.max_rows, "roster_size": len(self.roster())}
+
+
+# --- Account closing and deposit return ------------------------------------------------------------
+
+class AccountCloseView(ProjectRecordView):
+    form_class = AccountCloseForm
+    title = gettext_lazy("Close the dedicated wage account")
+    tab = "account"
+    success_message = gettext_lazy("The dedicated wage account was closed.")
+
+    def save(self, form):
+        return services.account_close(project=self.project, **form.cleaned_data)
+
+
+class DepositReturnNoticeView(ProjectRecordView):
+    form_class = DepositReturnNoticeForm
+    title = gettext_lazy("Deposit return notice")
+    tab = "deposit"
+    success_message = gettext_lazy("The return notice was recorded; the deposit may be returned 30 days after it.")
+
+    def save(self, form):
+        return services.deposit_return_notice(project=self.project, **form.cleaned_data)
+
+
+class DepositReturnView(ProjectRecordView):
+    form_class = DepositReturnForm
+    title = gettext_lazy("Return of the wage deposit")
+    tab = "deposit"
+    success_message = gettext_lazy("The return of the wage deposit was recorded.")
+
+    def save(self, form):
+        return services.deposit_return(project=self.project, **form.cleaned_data)
 
 
 # --- Excel: templates and imports ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from wagecase.core.models import Department, Enterprise
 from wagecase.core.validators import normalize_id_number, normalize_uscc, validate_id_number, validate_uscc
 
 from ..choices import DepositForm, NoticeItem, SystemCode, SystemStatus
+from ..models import Attendance, ProjectSubcontractor, WorkTeam
 from ..models import (
     Allocation, DedicatedAccount, Employment, NoticeBoard, Payroll, PayrollLine, Project, ProjectWarning, WageDeposit,
 )
@@ -523,3 +524,131 @@ class ProjectWarningSerializer(serializers.ModelSerializer):
         model = ProjectWarning
         fields = ["id", "project", "project_name", "rule", "severity", "message", "raised_on", "cleared_on", "active"]
         read_only_fields = fields
+
+
+# --- Parties: subcontractors and work teams ---------------------------------------------------------------
+
+
+def _checked_uscc(value):
+    uscc = normalize_uscc(value)
+    try:
+        validate_uscc(uscc)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(list(error.messages))
+    return uscc
+
+
+class SubcontractorSerializer(serializers.ModelSerializer):
+    """A subcontractor of the project, named by USCC (upserted by USCC); an unknown USCC registers the
+    enterprise under `name`."""
+
+    uscc = serializers.CharField(source="enterprise.uscc", max_length=18, help_text="Unified social credit code (GB 32100-2015).")
+    name = serializers.CharField(
+        source="enterprise.name", max_length=200, required=False, allow_blank=True,
+        help_text="Needed when the USCC is not registered yet.",
+    )
+    scope_of_work = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = ProjectSubcontractor
+        fields = ["uscc", "name", "scope_of_work"]
+
+    def validate_uscc(self, value):
+        return _checked_uscc(value)
+
+    def validate(self, attrs):
+        party = attrs.pop("enterprise", {})
+        uscc, name = party["uscc"], (party.get("name") or "").strip()
+        enterprise = Enterprise.objects.filter(uscc=uscc).first()
+        if enterprise is None and not name:
+            raise serializers.ValidationError({"name": [_("This enterprise is not registered yet: give its name.")]})
+        attrs.update(uscc=uscc, name=name, enterprise=enterprise)
+        return attrs
+
+
+class WorkTeamSerializer(serializers.ModelSerializer):
+    """A work team of the project (upserted by name); the leader's phone is masked unless the caller
+    may see personal data."""
+
+    employer_uscc = serializers.CharField(
+        source="employer.uscc", required=False, allow_blank=True, allow_null=True, default=None, max_length=18,
+        help_text="USCC of the employing enterprise (must be registered).",
+    )
+    employer_name = serializers.CharField(source="employer.name", read_only=True, allow_null=True, default=None)
+    leader_phone = PiiField(kind="phone", max_length=20, help_text="Masked (138****5678) unless the caller may see personal data.")
+
+    class Meta:
+        model = WorkTeam
+        fields = ["name", "employer_uscc", "employer_name", "leader_name", "leader_phone"]
+        extra_kwargs = {"leader_name": {"required": False}}
+        validators = []  # (project, name) is the upsert key, not a uniqueness error
+
+    def validate_name(self, value):
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError(_("This field may not be blank."))
+        return value
+
+    def validate(self, attrs):
+        employer = attrs.pop("employer", None) or {}
+        uscc = normalize_uscc(employer.get("uscc") or "")
+        attrs["employer"] = None
+        if uscc:
+            attrs["employer"] = Enterprise.objects.filter(uscc=uscc).first()
+            if attrs["employer"] is None:
+                raise serializers.ValidationError({"employer_uscc": [_("No enterprise with this code is registered; add it first.")]})
+        return attrs
+
+
+# --- Attendance ---------------------------------------------------------------------------------------------
+
+
+class AttendanceLineSerializer(serializers.ModelSerializer):
+    id_number = PiiField(
+        source="employment.worker.id_number", kind="id_number", max_length=18, required=True, allow_blank=False,
+        help_text="ID number of a worker on the project's roster; masked unless the caller may see personal data.",
+    )
+    name = serializers.CharField(source="employment.worker.name", read_only=True)
+    days = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=31)
+
+    class Meta:
+        model = Attendance
+        fields = ["id_number", "name", "days"]
+
+    def validate_id_number(self, value):
+        return normalize_id_number(value)
+
+
+class AttendanceMonthSerializer(serializers.Serializer):
+    """A month's attendance days per worker on the roster; posting a month again replaces it."""
+
+    period = MonthField(help_text="Month, YYYY-MM; not in the future.")
+    days = AttendanceLineSerializer(many=True)
+
+    def validate_days(self, lines):
+        seen, errors = set(), {}
+        for index, line in enumerate(lines):
+            id_number = line["employment"]["worker"]["id_number"]
+            if id_number in seen:
+                errors[index] = {"id_number": [_("This person appears twice in the attendance.")]}
+            seen.add(id_number)
+        if errors:
+            if not api_settings.LIST_SERIALIZER_ERRORS_AS_DICT:
+                errors = [errors.get(index, {}) for index in range(len(lines))]
+            raise serializers.ValidationError(errors)
+        return lines
+
+
+# --- Account closing and deposit return ---------------------------------------------------------------------
+
+
+class AccountCloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField()
+
+
+class DepositReturnNoticeSerializer(serializers.Serializer):
+    notice_on = serializers.DateField()
+
+
+class DepositReturnSerializer(serializers.Serializer):
+    returned_on = serializers.DateField()

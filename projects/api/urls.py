@@ -3,6 +3,7 @@ the early warnings. URL names by basename: project-list, project-worker-list, ..
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .views import ProjectAttendanceViewSet, ProjectSubcontractorViewSet, ProjectTeamViewSet
 from .views import (
     ProjectAllocationViewSet, ProjectPayrollViewSet, ProjectViewSet, ProjectWarningViewSet, ProjectWorkerViewSet,
 )
@@ -17,5 +18,8 @@ urlpatterns = [
     path("projects/<str:code>/allocations/", ProjectAllocationViewSet.as_view(ROWS), name="project-allocation-list"),
     path("projects/<str:code>/workers/", ProjectWorkerViewSet.as_view(ROWS), name="project-worker-list"),
     path("projects/<str:code>/payrolls/", ProjectPayrollViewSet.as_view(ROWS), name="project-payroll-list"),
+    path("projects/<str:code>/subcontractors/", ProjectSubcontractorViewSet.as_view(ROWS), name="project-subcontractor-list"),
+    path("projects/<str:code>/teams/", ProjectTeamViewSet.as_view(ROWS), name="project-team-list"),
+    path("projects/<str:code>/attendance/", ProjectAttendanceViewSet.as_view(ROWS), name="project-attendance-list"),
     *router.urls,
 ]

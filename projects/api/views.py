@@ -25,6 +25,7 @@ from wagecase.core.api.exceptions import Conflict
 from wagecase.core.api.permissions import ModelActionPermission
 from wagecase.core.api.views import errors
 from wagecase.core.api.viewsets import WagecaseModelViewSet, WagecaseReadOnlyModelViewSet, WagecaseViewSetMixin
+from wagecase.core.choices import EnterpriseRole
 from wagecase.core.models import Enterprise
 from wagecase.core.validators import normalize_uscc
 
@@ -34,6 +35,11 @@ from ..deposit import required_deposit
 from ..filtersets import EmploymentFilterSet, ProjectFilterSet, ProjectWarningFilterSet
 from ..models import Allocation, Employment, Payroll, PayrollLine, Project, ProjectWarning, WageDeposit
 from ..selectors import project_arrears
+from ..models import Attendance, ProjectSubcontractor, WorkTeam
+from .serializers import (
+    AccountCloseSerializer, AttendanceMonthSerializer, DepositReturnNoticeSerializer, DepositReturnSerializer,
+    SubcontractorSerializer, WorkTeamSerializer,
+)
 from .serializers import (
     AllocationSerializer, ArrearsSerializer, AsOfSerializer, BulkErrorSerializer, BulkResultSerializer,
     ComplianceSerializer, DedicatedAccountSerializer, EmploymentSerializer, NoticeBoardSerializer, PARTY_ROLES,
@@ -41,6 +47,7 @@ from .serializers import (
 )
 
 BULK_LIMIT = 1000
+CONFLICT = OpenApiResponse(description="Not allowed in the project's current state: `{\"detail\", \"code\"}`.")
 
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, description="Evaluate on this day, YYYY-MM-DD (default today)."
@@ -116,6 +123,9 @@ class ProjectViewSet(WagecaseModelViewSet):
         "set_deposit": "change",
         "notice_board": "view",
         "set_notice_board": "change",
+        "close_account": "change",
+        "deposit_return_notice": "change",
+        "deposit_return": "change",
     }
 
     def update(self, request, *args, **kwargs):
@@ -327,6 +337,58 @@ class ProjectViewSet(WagecaseModelViewSet):
         deposit = services.deposit_set(project=project, **serializer.validated_data)
         return self._deposit_response(project, deposit)
 
+    # --- Account closing and deposit return (409 when the project's state does not allow it) -------------
+
+    @staticmethod
+    def _transition(call, **kwargs):
+        try:
+            return call(**kwargs)
+        except services.StateConflict as error:
+            raise Conflict(error.messages[0], code=error.code)
+
+    @extend_schema(
+        summary="Close the dedicated wage account",
+        description="Only for a completed project without wage arrears, at least 30 days after completion (the public "
+                    "notice, Regulation art. 27). A state that does not allow it answers 409 `{\"detail\", \"code\"}` "
+                    "(`no_account`, `already_closed`, `not_completed`, `arrears`, `notice_period`).",
+        request=AccountCloseSerializer, responses={200: DedicatedAccountSerializer, **errors(400, 401, 403, 404), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="account/close")
+    def close_account(self, request, code=None):
+        project = self.get_object()
+        serializer = AccountCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = self._transition(services.account_close, project=project, **serializer.validated_data)
+        return Response(DedicatedAccountSerializer(account).data)
+
+    @extend_schema(
+        summary="Publish the wage deposit's return notice",
+        description="Only for a completed project without wage arrears; 409 `{\"detail\", \"code\"}` otherwise "
+                    "(`no_deposit`, `exempt`, `already_returned`, `not_completed`, `arrears`).",
+        request=DepositReturnNoticeSerializer, responses={200: WageDepositSerializer, **errors(400, 401, 403, 404), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="deposit/return-notice")
+    def deposit_return_notice(self, request, code=None):
+        project = self.get_object()
+        serializer = DepositReturnNoticeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deposit = self._transition(services.deposit_return_notice, project=project, **serializer.validated_data)
+        return self._deposit_response(project, deposit)
+
+    @extend_schema(
+        summary="Return the wage deposit",
+        description="At least 30 days after the return notice, the project completed without wage arrears; 409 "
+                    "`{\"detail\", \"code\"}` otherwise (`no_notice`, `notice_period`, ...).",
+        request=DepositReturnSerializer, responses={200: WageDepositSerializer, **errors(400, 401, 403, 404), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="deposit/return")
+    def deposit_return(self, request, code=None):
+        project = self.get_object()
+        serializer = DepositReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deposit = self._transition(services.deposit_return, project=project, **serializer.validated_data)
+        return self._deposit_response(project, deposit)
+
     # --- Notice board -----------------------------------------------------------------------------------
 
     @extend_schema(summary="Get the rights notice board", responses={200: NoticeBoardSerializer, **errors(401, 403, 404)})
@@ -512,6 +574,119 @@ class ProjectPayrollViewSet(ProjectRecordsViewSet):
             request, save=save,
             exists=lambda project, data: Payroll.objects.filter(project=project, period=data["period"]).exists(),
         )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List a project's subcontractors",
+                       responses={200: SubcontractorSerializer(many=True), **errors(401, 403, 404)}),
+    create=extend_schema(
+        summary="Add a subcontractor",
+        description="Upserted by `uscc` (201 when new to the project, 200 when its scope of work was updated); an unknown "
+                    "USCC registers the enterprise under `name` with the subcontractor role.",
+        responses={201: SubcontractorSerializer, 200: SubcontractorSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ProjectSubcontractorViewSet(ProjectRecordsViewSet):
+    """The project's subcontractors (分包单位)."""
+
+    queryset = ProjectSubcontractor.objects.select_related("enterprise").order_by("enterprise__name", "pk")
+    serializer_class = SubcontractorSerializer
+
+    def create(self, request, code=None):
+        def save(project, data):
+            # Registers an unknown USCC, and gives a registered enterprise the subcontractor role.
+            enterprise = services.enterprise_get_or_create(
+                uscc=data["uscc"], name=data["name"], region_code=project.region_id, role=EnterpriseRole.SUBCONTRACTOR
+            )
+            return services.subcontractor_add(project=project, enterprise=enterprise, scope_of_work=data.get("scope_of_work") or "")
+
+        return self.upsert(
+            request, save=save,
+            exists=lambda project, data: ProjectSubcontractor.objects.filter(project=project, enterprise__uscc=data["uscc"]).exists(),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a project's work teams",
+        description="Team leaders' phones are masked unless the caller may see personal data.",
+        responses={200: WorkTeamSerializer(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Add or update a work team",
+        description="Upserted by `name` (201 when new, 200 when updated).",
+        responses={201: WorkTeamSerializer, 200: WorkTeamSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ProjectTeamViewSet(ProjectRecordsViewSet):
+    """The project's work teams (班组) and their leaders."""
+
+    queryset = WorkTeam.objects.select_related("employer").order_by("name", "pk")
+    serializer_class = WorkTeamSerializer
+
+    def create(self, request, code=None):
+        return self.upsert(
+            request,
+            save=lambda project, data: services.work_team_save(project=project, **data),
+            exists=lambda project, data: WorkTeam.objects.filter(project=project, name=data["name"]).exists(),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a project's monthly attendance",
+        description="One item per month, newest first, with each worker's days; `period=YYYY-MM` gives one month. "
+                    "ID numbers are masked unless the caller may see personal data.",
+        parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="A month, YYYY-MM.")],
+        responses={200: AttendanceMonthSerializer(many=True), **errors(400, 401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Record a month's attendance",
+        description="`{\"period\": \"YYYY-MM\", \"days\": [{\"id_number\", \"days\"}]}`: every worker on the roster and on "
+                    "site that month, days from 0 to the days of the month, the month not in the future. Posting a month "
+                    "again replaces its attendance. All or nothing.",
+        request=AttendanceMonthSerializer,
+        responses={201: AttendanceMonthSerializer, 200: AttendanceMonthSerializer, **errors(400, 401, 403, 404)},
+    ),
+)
+class ProjectAttendanceViewSet(ProjectRecordsViewSet):
+    """Real-name attendance: days worked per worker and month."""
+
+    queryset = Attendance.objects.select_related("employment__worker").order_by("-period", "employment__worker__name", "pk")
+    serializer_class = AttendanceMonthSerializer
+
+    def month_data(self, period, rows):
+        return self.get_serializer({"period": period, "days": rows}).data
+
+    def list(self, request, code=None):
+        rows = self.get_queryset()
+        if "period" in request.query_params:
+            try:
+                period = AttendanceMonthSerializer().fields["period"].to_internal_value(request.query_params["period"])
+            except ValidationError as error:
+                raise ValidationError({"period": error.detail})
+            rows = rows.filter(period=period)
+        periods = list(rows.order_by("-period").values_list("period", flat=True).distinct())
+        page = self.paginate_queryset(periods)
+        shown = page if page is not None else periods
+        by_period = {period: [] for period in shown}
+        for row in rows.filter(period__in=shown):
+            by_period[row.period].append(row)
+        data = [self.month_data(period, by_period[period]) for period in shown]
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def create(self, request, code=None):
+        project = self.get_project()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = serializer.validated_data["period"]
+        existed = Attendance.objects.filter(project=project, period=period).exists()
+        services.attendance_record(
+            project=project, period=period,
+            days_by_id_number={line["employment"]["worker"]["id_number"]: line["days"] for line in serializer.validated_data["days"]},
+        )
+        data = self.month_data(period, list(self.get_queryset().filter(period=period)))
+        return Response(data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
 # --- Warnings -----------------------------------------------------------------------------------------------

@@ -442,3 +442,113 @@ class RegionForm(forms.Form):
 
 class RatesForm(RegionForm):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())
+
+
+# --- Parties, attendance, account closing and deposit return ----------------------------------------
+
+class SubcontractorForm(forms.Form):
+    """A subcontractor named by USCC: an unknown code registers the enterprise under the name given."""
+
+    uscc = UsccField(label=_("Subcontractor USCC"))
+    name = forms.CharField(
+        label=_("Subcontractor name"), max_length=200, required=False,
+        help_text=_("Needed only when the code is not registered yet: the enterprise is then registered under this name."),
+    )
+    scope_of_work = forms.CharField(label=_("Scope of work"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        uscc = cleaned.get("uscc")
+        if uscc and not Enterprise.objects.filter(uscc=uscc).exists() and not (cleaned.get("name") or "").strip():
+            self.add_error("name", _("This enterprise is not registered yet: give its name."))
+        return cleaned
+
+
+class WorkTeamForm(forms.Form):
+    """A work team, created or updated by its name."""
+
+    name = forms.CharField(label=_("Team name"), max_length=100)
+    employer_uscc = UsccField(
+        label=_("Employer USCC"), required=False, help_text=_("The subcontractor or labour company; it must be registered.")
+    )
+    leader_name = forms.CharField(label=_("Team leader"), max_length=50, required=False)
+    leader_phone = forms.CharField(label=_("Team leader's phone"), max_length=20, required=False, validators=[validate_phone])
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_employer_uscc(self):
+        uscc = self.cleaned_data.get("employer_uscc")
+        self.employer = None
+        if uscc:
+            self.employer = Enterprise.objects.filter(uscc=uscc).first()
+            if self.employer is None:
+                raise ValidationError(_("No enterprise with this code is registered; add it first."), code="unknown_enterprise")
+        return uscc
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {"name": data["name"], "employer": self.employer, "leader_name": data["leader_name"],
+                "leader_phone": data["leader_phone"]}
+
+
+class AttendanceForm(forms.Form):
+    period = MonthField(label=_("Month"), help_text=_("The month of work whose attendance is recorded."))
+
+
+DAYS_INPUT = forms.NumberInput(attrs={"class": "form-control form-control-sm text-end font-monospace", "step": "0.5", "min": "0", "max": "31"})
+
+
+class AttendanceLineForm(forms.Form):
+    """One worker's days in the month; a row left empty is not recorded."""
+
+    id_number = forms.CharField(widget=forms.HiddenInput, max_length=18)
+    days = forms.DecimalField(label=_("Days worked"), required=False, max_digits=4, decimal_places=1, min_value=0, max_value=31,
+                              widget=DAYS_INPUT)
+
+    def __init__(self, *args, roster=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = roster or {}
+
+    def clean_id_number(self):
+        id_number = normalize_id_number(self.cleaned_data["id_number"])
+        if id_number not in self.roster:
+            raise ValidationError(_("This person is not on the project's roster."), code="not_on_roster")
+        return id_number
+
+    @property
+    def worker(self):
+        return self.roster.get(normalize_id_number(self["id_number"].value() or ""))
+
+
+class BaseAttendanceLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.days_by_id_number():
+            raise ValidationError(_("Enter the days of at least one worker."), code="empty")
+
+    def days_by_id_number(self):
+        return {form.cleaned_data["id_number"]: form.cleaned_data["days"] for form in self.forms
+                if form.cleaned_data.get("days") is not None}
+
+
+AttendanceLineFormSet = forms.formset_factory(
+    AttendanceLineForm, formset=BaseAttendanceLineFormSet, extra=0, max_num=300, validate_max=True, absolute_max=300
+)
+
+
+class AccountCloseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(),
+                                help_text=_("At least 30 days after completion (the public notice), with no wage arrears."))
+
+
+class DepositReturnNoticeForm(forms.Form):
+    notice_on = forms.DateField(label=_("Return notice published on"), widget=DateInput(),
+                                help_text=_("After completion, with no wage arrears; the deposit is returned 30 days later."))
+
+
+class DepositReturnForm(forms.Form):
+    returned_on = forms.DateField(label=_("Returned on"), widget=DateInput(),
+                                  help_text=_("At least 30 days after the return notice."))
