@@ -123,14 +123,14 @@ def test_attendance_record_and_replace(make_project, rng):
     (D(2026, 2, 1), Decimal("29"), "28"),      # February 2026 has 28 days
     (D(2026, 3, 1), Decimal("-1"), "31"),
     (D(2026, 3, 1), Decimal("32"), "31"),
-    (D(2025, 11, 1), Decimal("10"), "not on site"),  # before anyone entered
+    (D(2025, 11, 1), Decimal("10"), "不在岗"),  # before anyone entered (messages are Chinese by default)
 ])
 def test_attendance_bad_days_or_month_saves_nothing(make_project, rng, period, days, fragment):
     project = make_project()
     a, b = registered(project, rng)
     with pytest.raises(ValidationError) as error:
         attendance_record(project=project, period=period, days_by_id_number={a: Decimal("10"), b: days}
-                          if fragment != "not on site" else {a: days})
+                          if fragment != "不在岗" else {a: days})
     assert "days" in error.value.error_dict and fragment in str(error.value)
     assert not Attendance.objects.exists()
 
