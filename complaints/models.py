@@ -1,1 +1,299 @@
-"""Models of complaints (built by its own issue)."""
+"""Models of complaints: wage-arrears clues (欠薪线索) from intake to closure, their timeline of
+events, their per-county yearly numbering and the duplicate candidates found at intake.
+
+State changes are made by complaints.services only; the models hold the state checks
+(`can_accept()`…) and the deadline arithmetic's results (stored, so lists can filter on them)."""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagecase.core.choices import Industry
+from wagecase.core.models import BaseModel, ChangeLoggedModel, ChangeLoggedQuerySet
+from wagecase.core.validators import validate_id_number, validate_phone, validate_uscc
+
+from .choices import (
+    OPEN_STATUSES, Channel, ClueCategory, ClueEventType, ClueStatus, DeadlineState, TransferOutcome,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+# Field limits: the public form, the staff form and the API reject the same things.
+DESCRIPTION_MAX = 2000
+TEXT_MAX = 1000
+
+
+class ClueQuerySet(ChangeLoggedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def counted(self):
+        """Clues that count in figures: a duplicate merged into another counts once, there."""
+        return self.filter(merged_into__isnull=True)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__lt=today)
+
+    def in_warning(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(warn_on__lte=today, due_on__gte=today)
+
+    def not_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.exclude(pk__in=self.overdue(today).values("pk"))
+
+
+class Clue(ChangeLoggedModel):
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, db_index=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    region = models.ForeignKey("core.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="clues")
+    complainant_name = models.CharField(_("complainant"), max_length=50)
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=20, validators=[validate_phone], db_index=True)
+    complainant_id_number = models.CharField(
+        _("complainant's ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), null=True, blank=True, on_delete=models.PROTECT, related_name="clues"
+    )
+    employer_name = models.CharField(_("employer"), max_length=200, db_index=True)
+    employer_uscc = models.CharField(_("employer's USCC"), max_length=18, blank=True, validators=[validate_uscc], db_index=True)
+    employer = models.ForeignKey(
+        "core.Enterprise", verbose_name=_("employer (registered)"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="clues",
+    )
+    workers_involved = models.PositiveIntegerField(_("workers involved"), validators=[MinValueValidator(1)])
+    amount_claimed = models.DecimalField(_("amount claimed"), **MONEY)
+    description = models.TextField(_("description"), validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    industry = models.CharField(_("industry"), max_length=12, choices=Industry.choices, blank=True, db_index=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=ClueStatus.choices, default=ClueStatus.RECEIVED, db_index=True)
+    category = models.CharField(_("category"), max_length=16, choices=ClueCategory.choices, null=True, blank=True, db_index=True)
+
+    # First-responsible officer (首问负责制): who received it, and who owns it now.
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("responsible officer"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="owned_clues",
+    )
+
+    # Deadlines on the working-day calendar (complaints.deadlines).
+    accept_due = models.DateField(_("accept by"))
+    accept_warn_on = models.DateField(_("acceptance warning from"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    resolve_due = models.DateField(_("resolve by"), null=True, blank=True)
+    resolve_warn_on = models.DateField(_("handling warning from"), null=True, blank=True)
+    extension_requested_at = models.DateTimeField(_("extension requested at"), null=True, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("extension requested by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extension_reason = models.CharField(_("reason for the extension"), max_length=TEXT_MAX, blank=True)
+    extended_at = models.DateTimeField(_("extension approved at"), null=True, blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("extension approved by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The deadline running now and the day its warning period starts: what lists filter on.
+    due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
+    warn_on = models.DateField(_("warning from"), null=True, blank=True)
+
+    classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason for not accepting"), max_length=TEXT_MAX, blank=True)
+
+    transferred_to = models.ForeignKey(
+        "core.Department", verbose_name=_("transferred to"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="transferred_clues",
+    )
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    transfer_reason = models.CharField(_("reason for the transfer"), max_length=TEXT_MAX, blank=True)
+    transfer_due = models.DateField(_("department to reply by"), null=True, blank=True)
+    transfer_replied_at = models.DateTimeField(_("department replied at"), null=True, blank=True)
+    transfer_outcome = models.CharField(_("department's outcome"), max_length=10, choices=TransferOutcome.choices, blank=True)
+    transfer_reply = models.CharField(_("department's reply"), max_length=TEXT_MAX, blank=True)
+
+    workers_paid = models.PositiveIntegerField(_("workers paid"), null=True, blank=True)
+    amount_recovered = models.DecimalField(_("amount recovered"), null=True, blank=True, **MONEY)
+    result = models.TextField(_("result"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    result_explanation = models.CharField(
+        _("explanation of the figures"), max_length=TEXT_MAX, blank=True,
+        help_text=_("Required when the figures of the result do not match the clue (e.g. more workers paid than involved)."),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    reply = models.TextField(_("reply to the complainant"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
+    revisited_at = models.DateTimeField(_("revisited at"), null=True, blank=True)
+    revisit_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
+    revisit_note = models.CharField(_("revisit note"), max_length=TEXT_MAX, blank=True)
+
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_clues"
+    )
+    duplicates = models.ManyToManyField(
+        "self", through="ClueDuplicate", through_fields=("clue", "candidate"), symmetrical=False, related_name="+",
+        blank=True,
+    )
+
+    objects = ClueQuerySet.as_manager()
+
+    scope_region_field = "region__code"
+    scope_industry_field = "industry"
+    pii_fields = ("complainant_phone", "complainant_id_number")
+    # Stored derivations of the deadlines: their changes follow from the transitions logged anyway.
+    changelog_exclude = ChangeLoggedModel.changelog_exclude + ("due_on", "warn_on", "accept_warn_on", "resolve_warn_on")
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("clue")
+        verbose_name_plural = _("clues")
+        indexes = [
+            models.Index(fields=["region", "status"], name="clue_region_status_idx"),
+            models.Index(fields=["status", "due_on"], name="clue_status_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ClueStatus.CLOSED) | Q(closed_at__isnull=False), name="clue_closed_has_time"
+            ),
+            models.CheckConstraint(condition=Q(workers_involved__gte=1), name="clue_workers_involved_positive"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("complaints:clue_detail", args=[self.number])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.region_id and len(self.region_id) != 6:
+            errors["region"] = _("A clue is handled by a county: give its 6-digit code.")
+        if self.received_at and self.received_at > timezone.now() + datetime.timedelta(minutes=5):
+            errors["received_at"] = _("The time of receipt cannot be in the future.")
+        if self.project_id and self.region_id and self.project.region_id != self.region_id:
+            errors["project"] = _("The project lies in another county than the clue's.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- State checks (the services call these; a False is a 409) --------------------------------
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    def can_accept(self):
+        return self.status == ClueStatus.RECEIVED
+
+    can_reject = can_accept
+
+    def can_classify(self):
+        return self.status == ClueStatus.ACCEPTED
+
+    def can_transfer(self):
+        return self.status in (ClueStatus.ACCEPTED, ClueStatus.IN_PROGRESS)
+
+    def can_reply_transfer(self):
+        return self.status == ClueStatus.TRANSFERRED
+
+    def can_resolve(self):
+        return self.status == ClueStatus.IN_PROGRESS
+
+    def can_close(self):
+        return self.status == ClueStatus.RESOLVED
+
+    def can_revisit(self):
+        return self.status in (ClueStatus.RESOLVED, ClueStatus.CLOSED) and self.merged_into_id is None
+
+    def can_extend(self):
+        return self.status in (ClueStatus.ACCEPTED, ClueStatus.IN_PROGRESS, ClueStatus.TRANSFERRED) and self.extended_at is None
+
+    def can_hand_over(self):
+        return self.is_open
+
+    def can_merge(self):
+        return self.is_open and self.merged_into_id is None
+
+    # --- Deadlines ---------------------------------------------------------------------------
+
+    def deadline_state(self, today=None):
+        if not self.is_open or self.due_on is None:
+            return DeadlineState.NONE
+        today = today or timezone.localdate()
+        if today > self.due_on:
+            return DeadlineState.OVERDUE
+        if self.warn_on and today >= self.warn_on:
+            return DeadlineState.WARNING
+        return DeadlineState.NORMAL
+
+    @property
+    def overdue(self):
+        return self.deadline_state() == DeadlineState.OVERDUE
+
+    @property
+    def accepted_on_time(self):
+        decided = self.accepted_at or (self.closed_at if self.category == ClueCategory.NOT_ACCEPTED else None)
+        return decided is not None and timezone.localtime(decided).date() <= self.accept_due
+
+    @property
+    def received_on(self):
+        return timezone.localtime(self.received_at).date()
+
+
+class ClueSequence(models.Model):
+    """The last number given per county and year: clue numbers `620502-2026-000123`."""
+
+    region_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="clue_sequence_unique")]
+
+
+class ClueEvent(BaseModel):
+    """One entry of a clue's timeline: a transition, hand-over, extension, revisit or reminder."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("event"), max_length=20, choices=ClueEventType.choices)
+    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    parameters = models.JSONField(_("details"), default=dict, blank=True)
+
+    scope_region_field = "clue__region__code"
+    scope_industry_field = "clue__industry"
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("clue event")
+        verbose_name_plural = _("clue events")
+
+    def __str__(self):
+        return f"{self.clue_id} {self.type}"
+
+
+class ClueDuplicate(BaseModel):
+    """An earlier clue found at intake that may be about the same arrears, with the reasons."""
+
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="duplicate_links")
+    candidate = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(_("reasons"), default=list)
+
+    scope_region_field = "clue__region__code"
+    scope_industry_field = "clue__industry"
+
+    class Meta:
+        ordering = ["clue", "-candidate__received_at"]
+        constraints = [models.UniqueConstraint(fields=["clue", "candidate"], name="clue_duplicate_unique")]

@@ -41,7 +41,7 @@ def rng():
 def make_user(db):
     def make(role=Role.INSPECTOR, region=HOME, username=None, industries=None, **extra):
         username = username or f"{role}-{region}-{next(_counter)}"
-        department = Department.objects.filter(region_id=region[:6]).first()
+        department = extra.pop("department", None) or Department.objects.filter(region_id=region[:6]).first()
         user = User(
             username=username,
             full_name=extra.pop("full_name", username),

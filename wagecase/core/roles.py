@@ -9,6 +9,7 @@ ROLE_PERMISSIONS = {
         "core.add_enterprise",
         "core.change_enterprise",
         "core.add_journalentry",
+        "core.change_notification",
         "core.view_pii",
         "projects.*",
         "complaints.*",
@@ -21,6 +22,7 @@ ROLE_PERMISSIONS = {
         "core.add_enterprise",
         "core.change_enterprise",
         "core.add_journalentry",
+        "core.change_notification",
         "projects.*",
         "complaints.*",
     ],
@@ -29,6 +31,7 @@ ROLE_PERMISSIONS = {
         "core.add_enterprise",
         "core.change_enterprise",
         "core.add_journalentry",
+        "core.change_notification",
         "core.change_department",  # contact details; creating a department is the administrator's (API.md)
         "core.view_pii",
         "projects.*",
@@ -44,7 +47,13 @@ ROLE_PERMISSIONS = {
         "core.view_department",
         "core.view_job",
         "core.add_job",
+        "core.view_notification",
+        "core.change_notification",
         "projects.*",
+        # Clues of its industries (transferred to it, or about its projects): read and reply.
+        "complaints.view_clue",
+        "complaints.change_clue",
+        "complaints.view_clueevent",
     ],
     Role.ADMIN: ["*"],
 }
