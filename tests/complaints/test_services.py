@@ -175,3 +175,17 @@ def test_deadline_notifications_are_daily_and_idempotent(make_clue, inspector, m
     assert Notification.objects.filter(user=head, level="danger").count() == 1
     assert clue.events.filter(type="overdue").count() == 1
     assert Clue.objects.overdue(D("2026-11-10")).count() == 1
+
+
+def test_figures_count_a_merged_duplicate_once(make_clue, inspector):
+    from complaints.selectors import clue_figures
+
+    a = make_clue(employer_name="同一公司", received_at=at("2026-10-01"), channel="hotline_12345")
+    b = make_clue(employer_name="同一公司", received_at=at("2026-10-02"))
+    c = make_clue(received_at=at("2026-10-03"))
+    services.clue_merge(clue=b, into=a, user=inspector)
+    services.clue_reject(clue=c, user=inspector, reason="超过时效")
+    figures = clue_figures(Clue.objects.all(), date_from=D("2026-10-01"), date_to=D("2026-10-31"), today=D("2026-10-05"))
+    assert figures["received"] == 2 and figures["closed"] == 1 and figures["closure_rate"] == 50.0
+    assert figures["by_channel"]["hotline_12345"]["received"] == 1
+    assert figures["by_category"]["not_accepted"]["closed"] == 1
