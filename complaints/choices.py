@@ -1,6 +1,7 @@
 """Enumerations of complaints. Values are stable and part of the API (../shared/API.md "Clues")."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -18,7 +19,7 @@ class Channel(models.TextChoices):
 class ClueStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("clue status", "In progress")
     TRANSFERRED = "transferred", _("Transferred")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")

@@ -260,12 +260,17 @@ class ClueSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="clue_sequence_unique")]
 
 
+def _now():
+    # Looked up at call time, so a patched clock (the demo seeder's past dates) applies.
+    return timezone.now()
+
+
 class ClueEvent(BaseModel):
     """One entry of a clue's timeline: a transition, hand-over, extension, revisit or reminder."""
 
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("event"), max_length=20, choices=ClueEventType.choices)
-    created = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    created = models.DateTimeField(_("time"), default=_now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

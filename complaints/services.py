@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagecase.core.choices import Role
 from wagecase.core.models import Department, Enterprise, Notification, NotificationLevel, User
@@ -51,7 +52,7 @@ def _event(clue, type, user=None, comment="", **parameters):
     return ClueEvent.objects.create(clue=clue, type=type, user=user, comment=comment or "", parameters=parameters)
 
 
-def _office_only(user):
+def office_only(user):
     """Bureau clients read their clues and reply to transfers; the labour office does the rest."""
     if user is not None and user.is_bureau:
         raise PermissionDenied(_("Only the wage-arrears office may do this."))
@@ -155,10 +156,10 @@ def duplicate_candidates(*, received_at=None, employer_uscc="", employer_name=""
 
 
 DUPLICATE_REASONS = {
-    "employer_uscc": _("same employer USCC"),
-    "employer_name": _("same employer name"),
-    "project": _("same project"),
-    "complainant_phone": _("same complainant phone"),
+    "employer_uscc": gettext_lazy("same employer USCC"),
+    "employer_name": gettext_lazy("same employer name"),
+    "project": gettext_lazy("same project"),
+    "complainant_phone": gettext_lazy("same complainant phone"),
 }
 
 
@@ -169,7 +170,7 @@ def clue_receive(*, user=None, channel, received_at, region, complainant_name, c
                  comment=""):
     """Register a clue from any channel. `user` (the staff member taking it) becomes its
     first-responsible officer; a clue from the public form has none until someone accepts it."""
-    _office_only(user)
+    office_only(user)
     with transaction.atomic():
         uscc = normalize_uscc(employer_uscc) if employer_uscc else ""
         clue = Clue(
@@ -200,7 +201,7 @@ def clue_receive(*, user=None, channel, received_at, region, complainant_name, c
 # --- Transitions (API.md table) -----------------------------------------------------------------
 
 def clue_accept(*, clue, user, comment=""):
-    _office_only(user)
+    office_only(user)
     with transaction.atomic():
         clue = _lock(clue)
         if not clue.can_accept():
@@ -216,7 +217,7 @@ def clue_accept(*, clue, user, comment=""):
 
 
 def clue_reject(*, clue, user, reason):
-    _office_only(user)
+    office_only(user)
     _require(reason, "reason", _("Give the reason for not accepting the clue (e.g. beyond the two-year limitation)."))
     with transaction.atomic():
         clue = _lock(clue)
@@ -236,7 +237,7 @@ def clue_reject(*, clue, user, reason):
 
 
 def clue_classify(*, clue, user, category, comment=""):
-    _office_only(user)
+    office_only(user)
     if category not in CLASSIFY_CATEGORIES:
         raise ValidationError({"category": [_("Choose one of: %s.") % ", ".join(CLASSIFY_CATEGORIES)]})
     with transaction.atomic():
@@ -254,7 +255,7 @@ def clue_classify(*, clue, user, category, comment=""):
 
 def clue_transfer(*, clue, user, department, reason):
     """Send the clue to the department of kind `department` responsible for its region, with a reply deadline."""
-    _office_only(user)
+    office_only(user)
     if department not in TransferKind.values:
         raise ValidationError({"department": [_("Choose one of: %s.") % ", ".join(TransferKind.values)]})
     _require(reason, "reason", _("Give the reason for the transfer."))
@@ -326,7 +327,7 @@ def _check_result(clue, workers_paid, amount_recovered, result, explanation, cat
 
 
 def clue_resolve(*, clue, user, workers_paid, amount_recovered, result, result_explanation=""):
-    _office_only(user)
+    office_only(user)
     with transaction.atomic():
         clue = _lock(clue)
         if not clue.can_resolve():
@@ -350,7 +351,7 @@ def _apply_result(clue, workers_paid, amount, result, explanation):
 
 
 def clue_close(*, clue, user, reply):
-    _office_only(user)
+    office_only(user)
     _require(reply, "reply", _("Write the reply given to the complainant."))
     with transaction.atomic():
         clue = _lock(clue)
@@ -412,7 +413,7 @@ def _department_matches(user, clue):
 
 def clue_hand_over(*, clue, user, to_user, comment):
     """Hand the clue to another officer (首问负责制: ownership moves only by a recorded hand-over)."""
-    _office_only(user)
+    office_only(user)
     _require(comment, "comment", _("Say why the clue is handed over."))
     with transaction.atomic():
         clue = _lock(clue)
@@ -436,7 +437,7 @@ def clue_hand_over(*, clue, user, to_user, comment):
 
 
 def clue_extension_request(*, clue, user, reason):
-    _office_only(user)
+    office_only(user)
     _require(reason, "reason", _("Give the reason for the extension."))
     with transaction.atomic():
         clue = _lock(clue)
@@ -458,7 +459,7 @@ def clue_extension_request(*, clue, user, reason):
 
 def clue_extension_approve(*, clue, user, comment=""):
     """+30 working days on the handling period, once, approved by the office head."""
-    _office_only(user)
+    office_only(user)
     if user.role != Role.OFFICE_HEAD and not user.is_superuser:
         raise PermissionDenied(_("Only the office head may approve an extension."))
     with transaction.atomic():
@@ -483,7 +484,7 @@ def clue_extension_approve(*, clue, user, comment=""):
 
 
 def clue_revisit(*, clue, user, satisfied, note):
-    _office_only(user)
+    office_only(user)
     _require(note, "note", _("Write what the complainant said."))
     with transaction.atomic():
         clue = _lock(clue)
@@ -500,7 +501,7 @@ def clue_revisit(*, clue, user, satisfied, note):
 def clue_merge(*, clue, into, user, comment=""):
     """Merge a duplicate into an earlier clue: the duplicate closes (category `duplicate`), both keep
     their histories, and figures count the pair once (the duplicate is left out)."""
-    _office_only(user)
+    office_only(user)
     with transaction.atomic():
         first, second = sorted([clue, into], key=lambda c: c.pk)
         locked = {c.pk: c for c in (_lock(first), _lock(second))}
@@ -549,8 +550,26 @@ def office_heads_for(region_code):
     return office_users_for(region_code, roles=(Role.OFFICE_HEAD,))
 
 
+def department_members(clue):
+    """Who answers for the department a clue was transferred to: its own users, and the bureau
+    clients of its industry whose jurisdiction covers the clue's county (a city bureau's account
+    answers for its county offices)."""
+    from wagecase.core.models.regions import ancestor_codes
+
+    department = clue.transferred_to
+    if department is None:
+        return set()
+    members = set(department.users.filter(is_active=True))
+    industry = TRANSFER_INDUSTRY.get(department.kind)
+    if industry:
+        for user in User.objects.filter(is_active=True, role=Role.BUREAU, jurisdiction_id__in=ancestor_codes(clue.region_id)):
+            if industry in (user.industries or []):
+                members.add(user)
+    return members
+
+
 def _notify_department(clue, department):
-    for member in department.users.filter(is_active=True):
+    for member in department_members(clue):
         notify(user=member, key=f"clue:{clue.pk}:transfer:{clue.transferred_at.isoformat()}", level=NotificationLevel.INFO,
                title=_("Clue %(number)s was transferred to %(department)s") % {"number": clue.number, "department": department.name},
                body=clue.transfer_reason, url=clue.get_absolute_url())
@@ -571,7 +590,7 @@ def clue_deadline_notifications(*, today=None):
         key = f"clue:{clue.pk}:{state}:{clue.status}:{clue.due_on.isoformat()}"
         recipients = {clue.owner} if clue.owner_id else set(office_users_for(clue.region_id, roles=(Role.OFFICE_STAFF, Role.OFFICE_HEAD)))
         if clue.status == ClueStatus.TRANSFERRED and clue.transferred_to_id:
-            recipients |= set(clue.transferred_to.users.filter(is_active=True))
+            recipients |= department_members(clue)
         if state == DeadlineState.OVERDUE:
             recipients |= set(office_heads_for(clue.region_id))
             title = _("Clue %(number)s is overdue (due %(due)s)") % {"number": clue.number, "due": clue.due_on.isoformat()}

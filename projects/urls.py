@@ -5,7 +5,7 @@ through Project.get_absolute_url. The fixed paths come first, and ProjectForm re
 project codes."""
 from django.urls import include, path
 
-from . import views
+from . import qr, views
 
 app_name = "projects"
 
@@ -32,6 +32,8 @@ project_patterns = [
     path("deposit/return/", views.DepositReturnView.as_view(), name="deposit_return"),
     path("notice-board/", views.NoticeBoardView.as_view(), name="noticeboard_set"),
     path("notice-board/photo/", views.NoticeBoardPhotoView.as_view(), name="noticeboard_photo"),
+    path("qr.png", qr.ProjectQrView.as_view(kind="png"), name="project_qr_png"),
+    path("qr.svg", qr.ProjectQrView.as_view(kind="svg"), name="project_qr_svg"),
 ]
 
 urlpatterns = [

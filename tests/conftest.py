@@ -23,13 +23,17 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Per-process caches (policy values, calendar) must not carry one test's data into the next."""
+    from django.core.cache import cache
+
     from wagecase.core import policy, workdays
 
     policy.clear_cache()
     workdays.clear_cache()
+    cache.clear()  # rate-limit counters of the public pages
     yield
     policy.clear_cache()
     workdays.clear_cache()
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_celery_results",
+    "django_ratelimit",
     "wagecase.core",
     "projects",
     "complaints",
@@ -178,6 +180,12 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "wagecase.core.choices.DepartmentKind",
         "EnterpriseRoleEnum": "wagecase.core.choices.EnterpriseRole",
         "CreditRatingEnum": "wagecase.core.choices.CreditRating",
+        "TransferOutcomeEnum": "complaints.choices.TransferOutcome",
+        "TransferKindEnum": "complaints.choices.TransferKind",
+        "ClueEventTypeEnum": "complaints.choices.ClueEventType",
+        "ClueStatusEnum": "complaints.choices.ClueStatus",
+        "ClueCategoryEnum": "complaints.choices.ClueCategory",
+        "ChannelEnum": "complaints.choices.Channel",
     },
 }
 
@@ -195,6 +203,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Cache and rate limits -------------------------------------------------------------------------
+# One process (make run, tests): the in-process cache. Several processes (gunicorn workers, compose):
+# CACHE_URL=redis://host:6379/1, so that the public pages' rate limits count across all of them.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis URL (redis://, rediss:// or unix://).")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # django-ratelimit knows django-redis by name only; Django's own Redis backend increments atomically too.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wagecase"}}
+    # The in-process cache counts per process: right for one process, too lenient for several (set CACHE_URL).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "wagecase:rl:"
+# Behind a reverse proxy, REMOTE_ADDR is the proxy's: name the header it sets (e.g. HTTP_X_REAL_IP).
+# Leave empty when clients connect directly, or anyone could choose their own address.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# Limits of the public (no-login) pages, in django-ratelimit's "count/period" notation.
+PUBLIC_REPORT_RATE_PER_IP = os.environ.get("PUBLIC_REPORT_RATE_PER_IP", "5/h")
+PUBLIC_REPORT_RATE_PER_PHONE = os.environ.get("PUBLIC_REPORT_RATE_PER_PHONE", "3/d")
+PUBLIC_TRACK_RATE_PER_IP = os.environ.get("PUBLIC_TRACK_RATE_PER_IP", "20/h")
+# The address the QR codes on notice boards point to (e.g. https://wage.example.gov.cn), when the
+# public reaches the site under another name than staff do; empty: the address of the request.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 
 # --- Misc ----------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
