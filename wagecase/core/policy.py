@@ -70,7 +70,7 @@ POLICIES = {
                          _d(10), _d(1), _d(30), integer=True),
         PolicyDefinition("clue_duplicate_window_days", _("Look for duplicate clues received within"), DAYS, _d(180), _d(0),
                          _d(730), integer=True),
-        PolicyDefinition("rectification_days", _("Default rectification deadline"), DAYS, _d(15), _d(1), _d(90), integer=True),
+        PolicyDefinition("rectification_days", _("Default rectification deadline"), WORKING_DAYS, _d(15), _d(1), _d(90), integer=True),
         PolicyDefinition("payday_day", _("Wage payday (day of the following month)"), _("day"), _d(15), _d(1), _d(31), integer=True),
         PolicyDefinition("deposit_topup_days", _("Deposit top-up period after a drawdown"), WORKING_DAYS, _d(10), _d(1), _d(10),
                          integer=True),

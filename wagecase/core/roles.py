@@ -54,6 +54,12 @@ ROLE_PERMISSIONS = {
         "complaints.view_clue",
         "complaints.change_clue",
         "complaints.view_clueevent",
+        # Inspections of its industry's projects and their orders: read only.
+        "inspections.view_inspection",
+        "inspections.view_rectificationorder",
+        "inspections.view_reinspection",
+        "inspections.view_penaltydecision",
+        "inspections.view_campaign",
     ],
     Role.ADMIN: ["*"],
 }
