@@ -29,7 +29,7 @@ OPEN_STATUSES = (ClueStatus.RECEIVED, ClueStatus.ACCEPTED, ClueStatus.IN_PROGRES
 
 
 class ClueCategory(models.TextChoices):
-    WAGE_ARREARS = "wage_arrears", _("Wage arrears")
+    WAGE_ARREARS = "wage_arrears", pgettext_lazy("clue category", "Wage arrears")
     PROJECT_PAYMENT = "project_payment", _("Project-payment arrears")
     DISPUTE = "dispute", _("Settlement, contract or pay dispute")
     UNFOUNDED = "unfounded", _("Not substantiated")
@@ -66,7 +66,7 @@ class DeadlineState(models.TextChoices):
     NONE = "none", _("No deadline running")
     NORMAL = "normal", _("On time")
     WARNING = "warning", _("Warning period")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("deadline", "Overdue")
 
 
 class TransferOutcome(models.TextChoices):

@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagecase.core.filtersets import RegionPrefixFilter, SearchFilterSet
 
@@ -17,7 +18,7 @@ class ClueFilterSet(SearchFilterSet):
     category = django_filters.MultipleChoiceFilter(choices=ClueCategory.choices, label=_("Category"))
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"))
     region_code = RegionPrefixFilter()
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=pgettext_lazy("deadline", "Overdue"))
     deadline = django_filters.ChoiceFilter(choices=DeadlineState.choices, method="filter_deadline", label=_("Deadline"))
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte", label=_("Received after"))
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt", label=_("Received before"))

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.generic import View
 
 from projects.models import Project
@@ -302,7 +303,7 @@ ACTIONS = {
                    style="primary"),
         ClueAction("resolve", gettext_lazy("Resolve"), "check-square", ResolveForm, services.clue_resolve,
                    lambda c: c.can_resolve(), gettext_lazy("The result was recorded."), style="primary"),
-        ClueAction("close", gettext_lazy("Close"), "archive", CloseForm, services.clue_close,
+        ClueAction("close", pgettext_lazy("clue action", "Close"), "archive", CloseForm, services.clue_close,
                    lambda c: c.can_close(), gettext_lazy("The clue was closed."), style="primary"),
         ClueAction("hand-over", gettext_lazy("Hand over"), "person-up", HandOverForm, services.clue_hand_over,
                    lambda c: c.can_hand_over(), gettext_lazy("The clue was handed over.")),

@@ -45,6 +45,7 @@ def register():
                 MenuItem(_("Early warnings"), "projects:projectwarning_list", "projects.view_projectwarning"),
                 MenuItem(_("Risk ranking"), "projects:risk_ranking", "projects.view_project"),
                 MenuItem(_("Workers"), "projects:worker_list", "projects.view_worker"),
+                # xgettext:no-python-format
                 MenuItem(_("Eight 100% rates"), "projects:rates", "projects.view_project"),
             ],
         )

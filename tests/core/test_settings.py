@@ -20,7 +20,7 @@ periodic_migration = importlib.import_module("wagecase.core.migrations.0004_peri
 
 def run_production(args, **env):
     """Run manage.py under the production settings in a clean process with the given environment."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG")}
+    environ = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "CACHE_URL")}
     environ.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=wagecase.settings.production"],
@@ -38,6 +38,7 @@ def test_check_deploy_is_clean():
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="wagecase.example.cn",
         DEBUG="0",
+        CACHE_URL="redis://127.0.0.1:6379/1",  # the checks need no running Redis
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
@@ -114,3 +115,10 @@ def test_compile_translations_reports_a_broken_catalogue(tmp_path, settings):
 def test_healthz_answers_without_login(client, db):
     response = client.get("/healthz/")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_production_without_shared_cache_fails_the_checks():
+    # The public pages' rate limits must count across processes: production insists on Redis.
+    done = run_production(["check"], SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="x", DEBUG="0")
+    assert done.returncode != 0
+    assert "django_ratelimit.E003" in done.stdout + done.stderr
