@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The wagecase image, used by the web, worker and beat services of docker-compose.yml.
-# Python packages come from PyPI (pyproject.toml), front-end assets from npm (package-lock.json);
+# Python packages come from PyPI (pyproject.toml), front-end assets from npm (package-lock.json),
+# the CJK font of the PDF documents from Debian (fonts-noto-cjk);
 # translations are compiled and static files collected here, so the running image needs no Node.
 
 FROM python:3.11-slim-bookworm AS build
@@ -33,6 +34,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONPATH=/app \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=wagecase.settings.production
+# A Chinese font for the PDF documents (inspections.documents finds Noto Serif CJK SC in it).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin wagecase
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv

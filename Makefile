@@ -12,9 +12,13 @@ PYTEST_ARGS ?=
 PY_STAMP := $(VENV)/.wagecase-installed
 NODE_STAMP := node_modules/.wagecase-installed
 NODE_INPUTS := package.json $(wildcard package-lock.json)
+# The PDF documents (inspections.documents) need a system font with Simplified Chinese.
+FONT_STAMP := $(VENV)/.wagecase-cjk-font
+CJK_FONT_PACKAGE := fonts-noto-cjk
+FONT_FOUND := $(BIN)/python -c "import os; from inspections.documents import resolve_font_faces as find; find(os.environ.get('PDF_FONT_PATH'))" 2>/dev/null
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-python install-node translations run test check worker beat clean
+.PHONY: help install install-python install-node install-fonts translations run test check worker beat clean
 
 help:
 	@echo "make run     install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
@@ -35,9 +39,29 @@ $(NODE_STAMP): $(NODE_INPUTS)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $@
 
+# A CJK font for the PDF documents: found (PDF_FONT_PATH or the known system paths), else Debian's
+# fonts-noto-cjk is installed when we are root with apt-get (`apt-get update` only if the install
+# fails without it); otherwise say what to install. Stamped once a font is found.
+$(FONT_STAMP): | $(PY_STAMP)
+	@if $(FONT_FOUND); then \
+	    touch $@; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "+ apt-get install -y --no-install-recommends $(CJK_FONT_PACKAGE)  (a Chinese font for the PDF documents)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    { apt-get install -y -qq --no-install-recommends $(CJK_FONT_PACKAGE) >/dev/null 2>&1 \
+	      || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(CJK_FONT_PACKAGE) >/dev/null; }; } \
+	    && $(FONT_FOUND) && touch $@ \
+	    || echo "WARNING: still no usable Chinese font after installing $(CJK_FONT_PACKAGE) (check PDF_FONT_PATH); the PDF documents cannot be rendered." >&2; \
+	else \
+	    echo "WARNING: no Chinese (CJK) font found, so the PDF documents (rectification orders, penalty" >&2; \
+	    echo "  decisions) cannot be rendered. Install one: sudo apt-get install $(CJK_FONT_PACKAGE)" >&2; \
+	    echo "  (or fonts-wqy-microhei), or set PDF_FONT_PATH to a .ttf/.otf/.ttc font with Simplified Chinese." >&2; \
+	fi
+
 install-python: $(PY_STAMP)
 install-node: $(NODE_STAMP)
-install: install-python install-node translations
+install-fonts: $(FONT_STAMP)
+install: install-python install-node install-fonts translations
 
 translations: $(PY_STAMP)
 	$(MANAGE) compile_translations
@@ -64,5 +88,5 @@ beat: install
 	$(BIN)/celery -A wagecase beat -l info
 
 clean:
-	rm -f $(PY_STAMP) $(NODE_STAMP)
+	rm -f $(PY_STAMP) $(NODE_STAMP) $(FONT_STAMP)
 	rm -rf var/static

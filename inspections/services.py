@@ -84,7 +84,7 @@ def draw_make(*, campaign, user, region, count, projects, inspectors, seed=None,
     seed = seed if seed is not None else secrets.randbits(48)
     with transaction.atomic():
         draw = Draw(
-            campaign=campaign, region=region, drawn_by=user, seed=seed, pool_filter=pool_filter or {},
+            campaign=campaign, region=region, drawn_by=user, drawn_at=timezone.now(), seed=seed, pool_filter=pool_filter or {},
             project_pool=project_pool, inspector_pool=inspector_pool, count=count, inspectors_per_project=per_project,
             result=compute_draw(seed, project_pool, inspector_pool, count, per_project),
         )
@@ -150,6 +150,15 @@ def inspection_record(*, user, project, inspected_on, method, inspectors, checkl
         elif rectify_by is not None:
             raise ValidationError({"rectify_by": [_("No item failed, so no rectification order is issued.")]})
     return inspection
+
+
+def inspection_photo_add(*, inspection, user, image, caption=""):
+    """Add an evidence photo to a recorded inspection (type and size checked by the model)."""
+    with transaction.atomic():
+        photo = InspectionPhoto(inspection=inspection, project=inspection.project, image=image, caption=caption or "")
+        photo.full_clean()
+        photo.save()
+    return photo
 
 
 # --- Document numbers ----------------------------------------------------------------------------

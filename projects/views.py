@@ -173,6 +173,8 @@ class ProjectDetailView(generic.ObjectDetailView):
     # One method per tab: what that tab shows.
 
     def context_main(self, project):
+        from inspections.views import latest_inspection_card  # the "latest inspection" card: one query
+
         user = self.request.user
         form = AsOfForm(self.request.GET or None)
         as_of = timezone.localdate()
@@ -200,6 +202,7 @@ class ProjectDetailView(generic.ObjectDetailView):
             "roster_count": project.roster.count(),
             "active_warnings": sorted(project.warnings.filter(active=True).order_by("-raised_on"), key=severity_rank),
             "arrears": project_arrears(project),
+            "latest_inspection": latest_inspection_card(project, user),
         }
 
     def context_roster(self, project):

@@ -36,6 +36,12 @@ def _fresh_caches():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded photos and generated PDFs go to a throwaway directory, not var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def rng():
     return random.Random(20261122)

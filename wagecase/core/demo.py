@@ -24,6 +24,9 @@ DEMO_USERS = [
     ("inspector_maiji", Role.INSPECTOR, "620503", DepartmentKind.LABOUR_INSPECTION, "赵国平", []),
     ("staff", Role.OFFICE_STAFF, "620502", DepartmentKind.HRSS, "张晓梅", []),
     ("head", Role.OFFICE_HEAD, "6205", DepartmentKind.HRSS, "陈建华", []),
+    # The city brigade's inspectors cover every county (the five smaller ones have no inspector of their own).
+    ("inspector_city", Role.INSPECTOR, "6205", DepartmentKind.LABOUR_INSPECTION, "刘文博", []),
+    ("inspector_city2", Role.INSPECTOR, "6205", DepartmentKind.LABOUR_INSPECTION, "马鹏飞", []),
     ("bureau_housing", Role.BUREAU, "6205", DepartmentKind.HOUSING, "天水市住建局数据接口", ["housing"]),
     ("bureau_transport", Role.BUREAU, "6205", DepartmentKind.TRANSPORT, "天水市交通局数据接口", ["transport"]),
     ("admin", Role.ADMIN, "6205", DepartmentKind.HRSS, "系统管理员", []),

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS = {
         "complaints.view_clueevent",
         # Inspections of its industry's projects and their orders: read only.
         "inspections.view_inspection",
+        "inspections.view_inspectionphoto",
         "inspections.view_rectificationorder",
         "inspections.view_reinspection",
         "inspections.view_penaltydecision",

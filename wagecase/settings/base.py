@@ -31,6 +31,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'wagecase.s
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Node packages (front-end assets) are installed here by `npm ci`.
 NODE_MODULES = Path(os.environ.get("NODE_MODULES_DIR", BASE_DIR / "node_modules"))
+# A .ttf/.otf/.ttc font with Simplified Chinese for the PDF documents; empty: the system's
+# fonts-noto-cjk (or fonts-wqy-*) is found by inspections.documents.
+PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "")
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -186,6 +189,13 @@ SPECTACULAR_SETTINGS = {
         "ClueStatusEnum": "complaints.choices.ClueStatus",
         "ClueCategoryEnum": "complaints.choices.ClueCategory",
         "ChannelEnum": "complaints.choices.Channel",
+        "InspectionMethodEnum": "inspections.choices.InspectionMethod",
+        "ChecklistItemEnum": "inspections.choices.ChecklistItem",
+        "CheckResultEnum": "inspections.choices.CheckResult",
+        "OrderStatusEnum": "inspections.choices.OrderStatus",
+        "PenaltyArticleEnum": "inspections.choices.PenaltyArticle",
+        "CampaignKindEnum": "inspections.choices.CampaignKind",
+        "PhaseKindEnum": "inspections.choices.PhaseKind",
     },
 }
 
