@@ -102,3 +102,66 @@ class ClueErrorCode(models.TextChoices):
     NO_DEPARTMENT = "no_department", _("No such department for the clue's region")
     MERGE_INVALID = "merge_invalid", _("These clues cannot be merged")
     NOT_RECEIVING_DEPARTMENT = "not_receiving_department", _("Only the receiving department may reply")
+
+
+# --- Arrears cases and emergency incidents (DOMAIN.md §6, §8) -------------------------------------
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("arrears case", "Open")
+    CLEARED = "cleared", _("Cleared")
+
+
+class SupervisionLevel(models.TextChoices):
+    NONE = "none", _("Not listed")
+    COUNTY = "county", _("Listed for supervision by the county")
+    CITY = "city", _("Listed for supervision by the city")
+    PROVINCE = "province", _("Listed for supervision by the province")
+
+
+class PaymentSource(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Paid by the enterprise")
+    DEPOSIT = "deposit", _("Wage deposit")
+    EMERGENCY_FUND = "emergency_fund", _("Emergency revolving fund")
+    BUILDER_ADVANCE = "builder_advance", _("Construction unit's advance")
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "referred", _("Referred to the police")
+    FILED = "filed", _("Case filed by the police")
+    NOT_FILED = "not_filed", _("Not filed by the police")
+    PROSECUTED = "prosecuted", _("Prosecuted")
+    CONVICTED = "convicted", _("Convicted")
+    WITHDRAWN = "withdrawn", _("Withdrawn (paid before filing)")
+
+
+class CaseEventType(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    UPDATED = "updated", _("Five haves updated")
+    PAYMENT = "payment", _("Payment recorded")
+    CLEARED = "cleared", _("Cleared")
+    ORDER = "order", _("Order to pay issued")
+    COMPENSATION = "compensation", _("Extra compensation ordered")
+    REFERRED = "referred", _("Referred to the police")
+    REFERRAL_UPDATED = "referral_updated", _("Referral updated")
+    SUPERVISION = "supervision", _("Supervision changed")
+    INCIDENT = "incident", _("Incident linked")
+    NOTE = "note", _("Note")
+
+
+class CaseErrorCode(models.TextChoices):
+    CLEARED = "cleared", _("The case is cleared")
+    ORDER_EXISTS = "order_exists", _("An order to pay was already issued")
+    NO_ORDER = "no_order", _("No order to pay was issued")
+    REFERRAL_NOT_ALLOWED = "referral_not_allowed", _("The order was not ignored or the amount is under the criminal threshold")
+    REFERRAL_EXISTS = "referral_exists", _("The case was already referred")
+    CLUE_HAS_CASE = "clue_has_case", _("The clue already opened a case")
+    CLUE_NOT_WAGE_ARREARS = "clue_not_wage_arrears", _("Only a wage-arrears clue opens a case")
+
+
+class IncidentKind(models.TextChoices):
+    COLLECTIVE_PETITION = "collective_petition", _("Collective petition")
+    STRIKE = "strike", _("Strike or stoppage")
+    BLOCKING = "blocking", _("Blocking offices or roads")
+    VIOLENCE = "violence", _("Fight with injury or death")
+    SELF_HARM = "self_harm", _("Self-harm or suicide threat")
+    OTHER = "other", _("Other")

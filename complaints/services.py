@@ -5,7 +5,7 @@ Each is keyword-only, runs in one transaction, locks the clue row, checks the st
 timeline naming the acting user. Views, API actions, the public form, Celery tasks and the demo
 seeder all call these."""
 import math
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,10 +21,13 @@ from wagecase.core.validators import normalize_uscc
 from wagecase.core.workdays import add_working_days
 
 from .choices import (
+    CaseErrorCode, CaseEventType, CaseStatus, PaymentSource, ReferralStatus, SupervisionLevel,
     CLASSIFY_CATEGORIES, TRANSFER_INDUSTRY, ClueCategory, ClueErrorCode, ClueEventType, ClueStatus, DeadlineState,
     TransferKind, TransferOutcome,
 )
-from .models import Clue, ClueDuplicate, ClueEvent, ClueSequence
+from .models import (
+    ArrearsCase, CaseEvent, CasePayment, CaseWorker, Clue, ClueDuplicate, ClueEvent, ClueSequence, CriminalReferral, Incident,
+)
 
 
 class ClueConflict(ValidationError):
@@ -607,3 +610,302 @@ def clue_deadline_notifications(*, today=None):
                        key=key, due_on=clue.due_on.isoformat())
             raised += Notification.objects.filter(key=key).count() - before
     return raised
+
+
+# =================================================================================================
+# Arrears cases (DOMAIN.md §6) and emergency incidents (§8)
+# =================================================================================================
+
+class CaseConflict(ValidationError):
+    """A case action its current state does not allow (409 `{detail, code}`)."""
+
+    def __init__(self, message, code):
+        super().__init__(message, code=str(code))
+        self.detail = message
+        self.error_code = str(code)
+
+
+def _case_event(case, type, user=None, comment="", **parameters):
+    return CaseEvent.objects.create(case=case, type=type, user=user, comment=comment or "", parameters=parameters)
+
+
+def _lock_case(case):
+    return ArrearsCase.objects.select_for_update().get(pk=case.pk)
+
+
+def _money(value, field):
+    """Money in yuan: a Decimal with at most two places, not negative."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: [_("Enter an amount in yuan, e.g. 12500.00.")]})
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: [_("Give the amount in yuan with at most two decimal places.")]})
+    if amount <= 0:
+        raise ValidationError({field: [_("The amount must be positive.")]})
+    return amount
+
+
+FIVE_HAVES = ("responsible_unit", "responsible_leader", "responsible_person", "measures", "deadline")
+
+
+def case_open(*, user, enterprise, occurred_on, workers_owed, amount_owed, responsible_unit, responsible_leader,
+              responsible_person, measures, deadline, region=None, project=None, source_clue=None, source_inspection=None,
+              description="", supervision_level=SupervisionLevel.NONE, leader_in_charge="", government_type=None,
+              workers=()):
+    """Open an arrears case (from a clue, an inspection, or directly). `workers`: optional per-worker
+    breakdown, dicts with name, id_number, amount_owed (and worker, a roster Worker)."""
+    office_only(user)
+    amount_owed = _money(amount_owed, "amount_owed")
+    with transaction.atomic():
+        if source_clue is not None:
+            source_clue = _lock(source_clue)
+            if ArrearsCase.objects.filter(source_clue=source_clue).exists():
+                raise CaseConflict(_("Clue %(number)s already opened a case.") % {"number": source_clue.number},
+                                   code=CaseErrorCode.CLUE_HAS_CASE)
+            if source_clue.category not in (None, ClueCategory.WAGE_ARREARS):
+                raise CaseConflict(_("Only a wage-arrears clue opens an arrears case."), code=CaseErrorCode.CLUE_NOT_WAGE_ARREARS)
+        if region is None:
+            region = project.region if project is not None else (source_clue.region if source_clue is not None else None)
+        if region is None:
+            raise ValidationError({"region": [_("Give the county of the case.")]})
+        case = ArrearsCase(
+            region=region, project=project, enterprise=enterprise, source_clue=source_clue, source_inspection=source_inspection,
+            occurred_on=occurred_on, workers_owed=workers_owed, amount_owed=amount_owed, description=description or "",
+            responsible_unit=(responsible_unit or "").strip(), responsible_leader=(responsible_leader or "").strip(),
+            responsible_person=(responsible_person or "").strip(), measures=(measures or "").strip(), deadline=deadline,
+            supervision_level=supervision_level or SupervisionLevel.NONE, leader_in_charge=(leader_in_charge or "").strip(),
+            government_type=bool(government_type), opened_by=user,
+        )
+        if occurred_on is not None:
+            case.refresh_derived()
+        if not case.industry and source_clue is not None:
+            case.industry = source_clue.industry
+        case.full_clean()
+        case.save()
+        total = Decimal("0")
+        for row in workers or ():
+            line = CaseWorker(case=case, worker=row.get("worker"), name=(row.get("name") or "").strip(),
+                              id_number=(row.get("id_number") or "").strip().upper(),
+                              amount_owed=_money(row.get("amount_owed"), "workers"))
+            line.full_clean()
+            line.save()
+            total += line.amount_owed
+        if workers and total != amount_owed:
+            raise ValidationError({"workers": [_("The workers' amounts add up to ¥%(sum)s, not the amount owed ¥%(owed)s.")
+                                               % {"sum": total, "owed": amount_owed}]})
+        _case_event(case, CaseEventType.OPENED, user, description, source_clue=source_clue.number if source_clue else None,
+                    amount_owed=str(amount_owed), workers_owed=workers_owed)
+        if source_clue is not None:
+            _event(source_clue, ClueEventType.NOTE, user, _("Arrears case opened."), case=case.pk)
+    return case
+
+
+def case_open_from_clue(*, clue, user, **fields):
+    """Open a case carrying the clue's data (employer, project, county, workers, amount, facts)."""
+    office_only(user)
+    if clue.employer is None and not clue.employer_uscc:
+        raise ValidationError({"enterprise": [_("The clue has no employer USCC: give the enterprise's USCC.")]})
+    from projects.services import enterprise_get_or_create
+
+    enterprise = fields.pop("enterprise", None) or clue.employer or enterprise_get_or_create(
+        uscc=clue.employer_uscc, name=clue.employer_name, region_code=clue.region_id)
+    data = {
+        "region": clue.region, "project": clue.project, "occurred_on": timezone.localtime(clue.received_at).date(),
+        "workers_owed": clue.workers_involved, "amount_owed": clue.amount_claimed, "description": clue.description,
+    }
+    data.update(fields)
+    return case_open(user=user, enterprise=enterprise, source_clue=clue, **data)
+
+
+def case_update(*, case, user, comment="", **fields):
+    """Change the five haves, supervision level or leader in charge (each change on the timeline)."""
+    office_only(user)
+    allowed = set(FIVE_HAVES) | {"supervision_level", "leader_in_charge", "description"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    with transaction.atomic():
+        case = _lock_case(case)
+        before = {name: getattr(case, name) for name in fields}
+        for name, value in fields.items():
+            setattr(case, name, value.strip() if isinstance(value, str) else value)
+        case.full_clean()
+        case.save()
+        changed = {name: [str(before[name]), str(getattr(case, name))] for name in fields if before[name] != getattr(case, name)}
+        if changed:
+            kind = CaseEventType.SUPERVISION if set(changed) <= {"supervision_level", "leader_in_charge"} else CaseEventType.UPDATED
+            _case_event(case, kind, user, comment, changes=changed)
+    return case
+
+
+def case_payment_add(*, case, user, amount, paid_on, source, workers=0):
+    """An instalment. Over the outstanding amount → 400; nothing outstanding → cleared. A deposit
+    payment draws the project's wage deposit down (top-up due in 10 working days)."""
+    office_only(user)
+    amount = _money(amount, "amount")
+    if source not in PaymentSource.values:
+        raise ValidationError({"source": [_("Choose one of: %s.") % ", ".join(PaymentSource.values)]})
+    if paid_on is None:
+        raise ValidationError({"paid_on": [_("This field is required.")]})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": [_("The date cannot be in the future.")]})
+    with transaction.atomic():
+        case = _lock_case(case)
+        if case.status == CaseStatus.CLEARED:
+            raise CaseConflict(_("The case is cleared: nothing is outstanding."), code=CaseErrorCode.CLEARED)
+        if paid_on < case.occurred_on:
+            raise ValidationError({"paid_on": [_("The payment cannot come before the arrears occurred.")]})
+        if amount > case.amount_outstanding:
+            raise ValidationError({"amount": [_("Only ¥%(left)s is outstanding.") % {"left": case.amount_outstanding}]})
+        if workers is None or workers < 0 or case.workers_paid + workers > case.workers_owed:
+            raise ValidationError({"workers": [_("More workers paid than owed (%(n)s).") % {"n": case.workers_owed}]})
+        drawdown = None
+        if source == PaymentSource.DEPOSIT:
+            if case.project_id is None:
+                raise ValidationError({"source": [_("A deposit payment needs the case's project.")]})
+            from projects.models import WageDeposit
+            from projects.services import deposit_drawdown
+
+            if not WageDeposit.objects.filter(project_id=case.project_id).exists():
+                raise ValidationError({"source": [_("The project has no wage deposit.")]})
+            drawdown = deposit_drawdown(project=case.project, amount=amount, drawn_on=paid_on,
+                                        reason=_("Wages paid for arrears case %(pk)s") % {"pk": case.pk})
+        payment = CasePayment(case=case, amount=amount, workers=workers or 0, paid_on=paid_on, source=source,
+                              drawdown=drawdown, recorded_by=user)
+        payment.full_clean()
+        payment.save()
+        case.amount_paid += amount
+        case.workers_paid += workers or 0
+        if case.amount_outstanding == 0:
+            case.status = CaseStatus.CLEARED
+            case.cleared_on = paid_on
+        case.save()
+        _case_event(case, CaseEventType.PAYMENT, user, "", amount=str(amount), source=source, paid_on=paid_on.isoformat(),
+                    workers=workers or 0, outstanding=str(case.amount_outstanding))
+        if case.status == CaseStatus.CLEARED:
+            _case_event(case, CaseEventType.CLEARED, user, "", cleared_on=paid_on.isoformat())
+    return payment
+
+
+def case_order(*, case, user, issued_on, pay_by):
+    """Record the written order to pay (限期支付指令)."""
+    office_only(user)
+    if issued_on is None or pay_by is None:
+        raise ValidationError({k: [_("This field is required.")] for k, v in (("issued_on", issued_on), ("pay_by", pay_by)) if v is None})
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": [_("The date cannot be in the future.")]})
+    with transaction.atomic():
+        case = _lock_case(case)
+        if case.status == CaseStatus.CLEARED:
+            raise CaseConflict(_("The case is cleared: nothing is outstanding."), code=CaseErrorCode.CLEARED)
+        if case.order_issued_on:
+            raise CaseConflict(_("An order to pay was already issued on %(day)s.") % {"day": case.order_issued_on},
+                               code=CaseErrorCode.ORDER_EXISTS)
+        if issued_on < case.occurred_on:
+            raise ValidationError({"issued_on": [_("The order cannot come before the arrears occurred.")]})
+        case.order_issued_on, case.order_pay_by = issued_on, pay_by
+        case.full_clean()
+        case.save()
+        _case_event(case, CaseEventType.ORDER, user, "", issued_on=issued_on.isoformat(), pay_by=pay_by.isoformat())
+    return case
+
+
+def case_compensation(*, case, user, percent, ordered_on=None):
+    """Extra compensation of 50–100 % of the amount owed, on an ignored order."""
+    office_only(user)
+    ordered_on = ordered_on or timezone.localdate()
+    with transaction.atomic():
+        case = _lock_case(case)
+        if not case.order_issued_on:
+            raise CaseConflict(_("No order to pay was issued."), code=CaseErrorCode.NO_ORDER)
+        if not case.order_ignored(ordered_on):
+            raise CaseConflict(_("The order to pay was not ignored."), code=CaseErrorCode.REFERRAL_NOT_ALLOWED)
+        case.compensation_percent = percent
+        case.compensation_ordered_on = ordered_on
+        case.full_clean()
+        case.save()
+        _case_event(case, CaseEventType.COMPENSATION, user, "", percent=percent,
+                    amount=str((case.amount_owed * Decimal(percent) / 100).quantize(Decimal("0.01"))))
+    return case
+
+
+def case_refer(*, case, user, referred_on, police_unit, status=ReferralStatus.REFERRED, outcome=""):
+    """Criminal referral (行刑衔接): only when the order to pay was ignored and the amount meets the threshold."""
+    office_only(user)
+    if referred_on is None:
+        raise ValidationError({"referred_on": [_("This field is required.")]})
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": [_("The date cannot be in the future.")]})
+    with transaction.atomic():
+        case = _lock_case(case)
+        if CriminalReferral.objects.filter(case=case).exists():
+            raise CaseConflict(_("The case was already referred."), code=CaseErrorCode.REFERRAL_EXISTS)
+        if not case.order_issued_on:
+            raise CaseConflict(_("Refer only after a written order to pay was ignored."), code=CaseErrorCode.NO_ORDER)
+        if not (case.order_ignored(referred_on) and case.criminal_threshold_met()):
+            raise CaseConflict(
+                _("A referral needs an ignored order to pay and arrears over the region's criminal threshold."),
+                code=CaseErrorCode.REFERRAL_NOT_ALLOWED)
+        referral = CriminalReferral(case=case, referred_on=referred_on, police_unit=(police_unit or "").strip(), status=status,
+                                    outcome=outcome or "")
+        referral.full_clean()
+        referral.save()
+        _case_event(case, CaseEventType.REFERRED, user, outcome, referred_on=referred_on.isoformat(), police_unit=referral.police_unit)
+    return referral
+
+
+def case_referral_update(*, referral, user, status, outcome=""):
+    office_only(user)
+    if status not in ReferralStatus.values:
+        raise ValidationError({"status": [_("Choose one of: %s.") % ", ".join(ReferralStatus.values)]})
+    with transaction.atomic():
+        referral = CriminalReferral.objects.select_for_update().get(pk=referral.pk)
+        previous = referral.status
+        referral.status = status
+        referral.outcome = outcome or referral.outcome
+        referral.full_clean()
+        referral.save()
+        _case_event(referral.case, CaseEventType.REFERRAL_UPDATED, user, outcome, previous=previous, status=status)
+    return referral
+
+
+def case_note(*, case, user, comment):
+    _require(comment, "comment")
+    return _case_event(case, CaseEventType.NOTE, user, comment)
+
+
+def incident_report(*, user, kind, occurred_at, reported_at, region, people_involved, description, serious=False, place="",
+                    project=None, case=None, damage="", cause="", measures="", public_reaction=""):
+    office_only(user)
+    with transaction.atomic():
+        incident = Incident(
+            kind=kind, serious=bool(serious), occurred_at=occurred_at, reported_at=reported_at, region=region, place=place or "",
+            project=project, case=case, people_involved=people_involved, description=description or "", damage=damage or "",
+            cause=cause or "", measures=measures or "", public_reaction=public_reaction or "", reported_by=user,
+        )
+        incident.industry = project.industry if project is not None else (case.industry if case is not None else "")
+        incident.full_clean()
+        incident.save()
+        if case is not None:
+            _case_event(case, CaseEventType.INCIDENT, user, incident.get_kind_display(), incident=incident.pk,
+                        report_late=incident.report_late)
+    return incident
+
+
+def incident_update(*, incident, user, **fields):
+    """Add measures, cause, reaction; close with the closing report (closed_at)."""
+    office_only(user)
+    allowed = {"measures", "cause", "damage", "public_reaction", "closing_report", "closed_at", "place", "people_involved"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in unknown})
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        for name, value in fields.items():
+            setattr(incident, name, value)
+        if fields.get("closing_report") and not incident.closed_at:
+            incident.closed_at = timezone.now()
+        incident.full_clean()
+        incident.save()
+    return incident

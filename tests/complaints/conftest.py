@@ -42,3 +42,30 @@ def make_clue(db, inspector):
 @pytest.fixture
 def housing_department(make_department):
     return make_department(kind="housing", region="6205", name="天水市住房和城乡建设局")
+
+
+FIVE_HAVES = {
+    "responsible_unit": "秦州区住房和城乡建设局",
+    "responsible_leader": "王副区长",
+    "responsible_person": "李志强",
+    "measures": "约谈总包单位，督促使用工程款优先支付农民工工资。",
+    "deadline": dt.date(2026, 12, 20),
+}
+
+
+@pytest.fixture
+def make_case(db, inspector, make_enterprise):
+    def make(user=None, region=HOME, **fields):
+        from wagecase.core.models import Region
+
+        fields.setdefault("enterprise", make_enterprise(region))
+        fields.setdefault("occurred_on", dt.date(2026, 9, 1))
+        fields.setdefault("workers_owed", 12)
+        fields.setdefault("amount_owed", Decimal("96000.00"))
+        for key, value in FIVE_HAVES.items():
+            fields.setdefault(key, value)
+        if "project" not in fields:
+            fields.setdefault("region", Region.objects.get(pk=region))
+        return services.case_open(user=user if user is not None else inspector, **fields)
+
+    return make

@@ -54,6 +54,10 @@ ROLE_PERMISSIONS = {
         "complaints.view_clue",
         "complaints.change_clue",
         "complaints.view_clueevent",
+        "complaints.view_arrearscase",
+        "complaints.view_casepayment",
+        "complaints.view_caseevent",
+        "complaints.view_incident",
         # Inspections of its industry's projects and their orders: read only.
         "inspections.view_inspection",
         "inspections.view_inspectionphoto",
