@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel, ChangeLoggedQuerySet
@@ -344,7 +345,7 @@ class ArrearsCase(ChangeLoggedModel):
     occurred_on = models.DateField(_("arrears occurred on"), db_index=True)
     workers_owed = models.PositiveIntegerField(_("workers owed"), validators=[MinValueValidator(1)])
     amount_owed = models.DecimalField(_("amount owed"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
-    description = models.TextField(_("facts"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    description = models.TextField(pgettext_lazy("arrears case", "facts"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
     # The five haves (五个有): all required.
     responsible_unit = models.CharField(_("responsible unit"), max_length=200)
     responsible_leader = models.CharField(_("responsible leader"), max_length=50)
@@ -357,11 +358,11 @@ class ArrearsCase(ChangeLoggedModel):
     # Stored derivations, kept by the services: lists and figures filter on them.
     government_type = models.BooleanField(_("government-investment, SOE or PPP project"), default=False, db_index=True)
     zero_clearance_due = models.DateField(_("clear to zero by"), db_index=True)
-    amount_paid = models.DecimalField(_("amount paid"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    amount_paid = models.DecimalField(pgettext_lazy("arrears case", "amount paid"), max_digits=14, decimal_places=2, default=Decimal("0"))
     workers_paid = models.PositiveIntegerField(_("workers paid"), default=0)
     key_monitoring = models.BooleanField(_("key monitoring"), default=False, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True)
-    cleared_on = models.DateField(_("cleared on"), null=True, blank=True)
+    cleared_on = models.DateField(pgettext_lazy("arrears case", "cleared on"), null=True, blank=True)
     # The written order to pay (限期支付指令) and, when ignored, the extra compensation (50–100 %).
     order_issued_on = models.DateField(_("order to pay issued on"), null=True, blank=True)
     order_pay_by = models.DateField(_("pay by"), null=True, blank=True)
@@ -467,14 +468,14 @@ class CaseWorker(CaseScoped):
     name = models.CharField(_("name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True, validators=[validate_id_number])
     amount_owed = models.DecimalField(_("amount owed"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
-    amount_paid = models.DecimalField(_("amount paid"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    amount_paid = models.DecimalField(pgettext_lazy("arrears case", "amount paid"), max_digits=12, decimal_places=2, default=Decimal("0"))
 
     pii_fields = ("id_number",)
 
     class Meta:
         ordering = ["case", "pk"]
         verbose_name = _("worker owed")
-        verbose_name_plural = _("workers owed")
+        verbose_name_plural = pgettext_lazy("per-worker rows", "workers owed")
 
 
 class CasePayment(CaseScoped):
