@@ -9,6 +9,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from . import demo  # noqa: F401  (registers the demo clues' seeder with seed_demo)
+        from . import case_demo  # noqa: F401
         from . import export_specs  # noqa: F401  (Excel export of the clue list)
         from .menu import register as register_menu_and_panels
 

@@ -59,3 +59,72 @@ register_export(
     ],
     select_related=("region", "project", "received_by", "owner", "transferred_to", "merged_into"),
 )
+
+
+# --- Arrears cases and incidents (same FilterSets as their list pages) -----------------------------
+
+from .case_filtersets import ArrearsCaseFilterSet, IncidentFilterSet  # noqa: E402
+from .models import ArrearsCase, Incident  # noqa: E402
+
+register_export(
+    ArrearsCase,
+    ArrearsCaseFilterSet,
+    [
+        (gettext_lazy("Case number"), lambda o: o.pk),
+        (gettext_lazy("Region code"), lambda o: o.region_id),
+        (label(ArrearsCase, "region"), lambda o: region_name(o.region)),
+        (label(ArrearsCase, "enterprise"), lambda o: o.enterprise.name),
+        (gettext_lazy("Enterprise USCC"), lambda o: o.enterprise.uscc),
+        (gettext_lazy("Project code"), lambda o: o.project.code if o.project_id else ""),
+        (label(ArrearsCase, "project"), lambda o: o.project.name if o.project_id else ""),
+        (label(ArrearsCase, "source_clue"), lambda o: o.source_clue.number if o.source_clue_id else ""),
+        (label(ArrearsCase, "occurred_on"), lambda o: o.occurred_on),
+        (label(ArrearsCase, "workers_owed"), lambda o: o.workers_owed),
+        (label(ArrearsCase, "amount_owed"), lambda o: o.amount_owed),
+        (label(ArrearsCase, "workers_paid"), lambda o: o.workers_paid),
+        (label(ArrearsCase, "amount_paid"), lambda o: o.amount_paid),
+        (gettext_lazy("Amount outstanding"), lambda o: o.amount_outstanding),
+        (label(ArrearsCase, "status"), lambda o: o.get_status_display()),
+        (label(ArrearsCase, "cleared_on"), lambda o: o.cleared_on),
+        (label(ArrearsCase, "government_type"), lambda o: o.government_type),
+        (label(ArrearsCase, "zero_clearance_due"), lambda o: o.zero_clearance_due),
+        (label(ArrearsCase, "key_monitoring"), lambda o: o.key_monitoring),
+        (label(ArrearsCase, "responsible_unit"), lambda o: o.responsible_unit),
+        (label(ArrearsCase, "responsible_leader"), lambda o: o.responsible_leader),
+        (label(ArrearsCase, "responsible_person"), lambda o: o.responsible_person),
+        (label(ArrearsCase, "measures"), lambda o: o.measures),
+        (label(ArrearsCase, "deadline"), lambda o: o.deadline),
+        (label(ArrearsCase, "supervision_level"), lambda o: o.get_supervision_level_display()),
+        (label(ArrearsCase, "leader_in_charge"), lambda o: o.leader_in_charge),
+        (label(ArrearsCase, "order_issued_on"), lambda o: o.order_issued_on),
+        (label(ArrearsCase, "order_pay_by"), lambda o: o.order_pay_by),
+        (label(ArrearsCase, "compensation_percent"), lambda o: o.compensation_percent),
+    ],
+    select_related=("region", "enterprise", "project", "source_clue"),
+)
+
+register_export(
+    Incident,
+    IncidentFilterSet,
+    [
+        (label(Incident, "occurred_at"), lambda o: o.occurred_at),
+        (label(Incident, "reported_at"), lambda o: o.reported_at),
+        (gettext_lazy("Reported late"), lambda o: o.report_late),
+        (label(Incident, "kind"), lambda o: o.get_kind_display()),
+        (label(Incident, "serious"), lambda o: o.serious),
+        (gettext_lazy("Region code"), lambda o: o.region_id),
+        (label(Incident, "region"), lambda o: region_name(o.region)),
+        (label(Incident, "place"), lambda o: o.place),
+        (gettext_lazy("Project code"), lambda o: o.project.code if o.project_id else ""),
+        (label(Incident, "case"), lambda o: o.case_id or ""),
+        (label(Incident, "people_involved"), lambda o: o.people_involved),
+        (label(Incident, "description"), lambda o: o.description),
+        (label(Incident, "damage"), lambda o: o.damage),
+        (label(Incident, "cause"), lambda o: o.cause),
+        (label(Incident, "measures"), lambda o: o.measures),
+        (label(Incident, "public_reaction"), lambda o: o.public_reaction),
+        (label(Incident, "closing_report"), lambda o: o.closing_report),
+        (label(Incident, "closed_at"), lambda o: o.closed_at),
+    ],
+    select_related=("region", "project"),
+)

@@ -54,6 +54,20 @@ def register():
             ],
         )
     )
+    register_menu(
+        MenuGroup(
+            label=_("Arrears cases"),
+            icon="cash-stack",
+            weight=11,
+            items=[
+                MenuItem(_("All arrears cases"), "complaints:arrearscase_list", "complaints.view_arrearscase"),
+                MenuItem(_("Open an arrears case"), "complaints:arrearscase_add", "complaints.add_arrearscase"),
+                MenuItem(_("Key monitoring list"), "complaints:arrearscase_key_monitoring", "complaints.view_arrearscase"),
+                MenuItem(_("Two clear-to-zero"), "complaints:zero_clearance", "complaints.view_arrearscase"),
+                MenuItem(_("Emergency incidents"), "complaints:incident_list", "complaints.view_incident"),
+            ],
+        )
+    )
     register_home_panel(
         HomePanel(
             "clues_due", _("My clues due soon"), "complaints/panels/clues_due.html", clues_panel_context, weight=15,

@@ -704,7 +704,7 @@ def case_open(*, user, enterprise, occurred_on, workers_owed, amount_owed, respo
 def case_open_from_clue(*, clue, user, **fields):
     """Open a case carrying the clue's data (employer, project, county, workers, amount, facts)."""
     office_only(user)
-    if clue.employer is None and not clue.employer_uscc:
+    if fields.get("enterprise") is None and clue.employer is None and not clue.employer_uscc:
         raise ValidationError({"enterprise": [_("The clue has no employer USCC: give the enterprise's USCC.")]})
     from projects.services import enterprise_get_or_create
 

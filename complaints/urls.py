@@ -2,7 +2,7 @@
 the fixed paths come first (a clue number `620502-2026-000123` never looks like them)."""
 from django.urls import path
 
-from . import views
+from . import case_urls, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("notifications/badge/", views.NotificationBadgeView.as_view(), name="notification_badge"),
     path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notification_read_all"),
     path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+    # Arrears cases, the two clear-to-zero tracker, incidents (before the number-addressed paths)
+    *case_urls.urlpatterns,
     # One clue, by number
     path("<str:number>/", views.ClueDetailView.as_view(), name="clue_detail"),
     path("<str:number>/<slug:action>/", views.ClueActionView.as_view(), name="clue_action"),

@@ -196,6 +196,12 @@ SPECTACULAR_SETTINGS = {
         "PenaltyArticleEnum": "inspections.choices.PenaltyArticle",
         "CampaignKindEnum": "inspections.choices.CampaignKind",
         "PhaseKindEnum": "inspections.choices.PhaseKind",
+        "CaseStatusEnum": "complaints.choices.CaseStatus",
+        "SupervisionLevelEnum": "complaints.choices.SupervisionLevel",
+        "PaymentSourceEnum": "complaints.choices.PaymentSource",
+        "ReferralStatusEnum": "complaints.choices.ReferralStatus",
+        "IncidentKindEnum": "complaints.choices.IncidentKind",
+        "CaseEventTypeEnum": "complaints.choices.CaseEventType",
     },
 }
 
