@@ -37,9 +37,11 @@ def _fresh_caches():
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    """Uploaded photos and generated PDFs go to a throwaway directory, not var/."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+def _media_root(request, settings, tmp_path_factory):
+    """Uploaded photos and generated PDFs go to a throwaway directory, not var/. Not for the tests
+    with a real Celery worker: the worker is another process and writes where its settings say."""
+    if request.node.get_closest_marker("real_worker") is None:
+        settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture
