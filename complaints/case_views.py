@@ -106,6 +106,32 @@ class ArrearsCaseAddView(generic.ObjectPermissionRequiredMixin, View):
         return get_object_or_404(Clue.objects.restrict(self.request.user, "view").select_related("project", "employer", "region"),
                                  number=number)
 
+    def get_inspection(self, pk):
+        from inspections.models import Inspection
+
+        try:
+            pk = int(pk or 0)
+        except (TypeError, ValueError):
+            raise Http404
+        if not pk:
+            return None
+        return get_object_or_404(Inspection.objects.restrict(self.request.user, "view").select_related(
+            "project__general_contractor", "project__region"), pk=pk)
+
+    @staticmethod
+    def inspection_initial(inspection):
+        """An inspection that found arrears: its project, county, general contractor, date and findings."""
+        project = inspection.project
+        return {
+            "inspection": inspection.pk,
+            "region": project.region_id,
+            "project": project.code,
+            "employer_name": project.general_contractor.name,
+            "employer_uscc": project.general_contractor.uscc,
+            "occurred_on": inspection.inspected_on,
+            "description": inspection.findings,
+        }
+
     @staticmethod
     def clue_initial(clue):
         employer = clue.employer
@@ -130,6 +156,9 @@ class ArrearsCaseAddView(generic.ObjectPermissionRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         clue = self.get_clue(request.GET.get("clue"))
         initial = self.clue_initial(clue) if clue is not None else {}
+        inspection = self.get_inspection(request.GET.get("inspection")) if clue is None else None
+        if inspection is not None:
+            initial = self.inspection_initial(inspection)
         if clue is not None and clue.category not in (None, ClueCategory.WAGE_ARREARS):
             messages.warning(request, _("Only a wage-arrears clue opens an arrears case."))
         form = ArrearsCaseForm(user=request.user, clue=clue, initial=initial)
@@ -143,6 +172,7 @@ class ArrearsCaseAddView(generic.ObjectPermissionRequiredMixin, View):
             fields = form.service_fields()
             rows = [row for row in (f.row() for f in formset.forms) if row is not None]
             fields["workers"] = self.link_roster(rows, fields.get("project"))
+            fields["source_inspection"] = self.get_inspection(form.cleaned_data.get("inspection"))
             try:
                 with transaction.atomic():
                     enterprise = self.enterprise(form, clue, fields)

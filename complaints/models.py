@@ -401,6 +401,8 @@ class ArrearsCase(ChangeLoggedModel):
             errors["occurred_on"] = _("The date cannot be in the future.")
         if self.project_id and self.region_id and self.project.region_id != self.region_id:
             errors["project"] = _("The project lies in another county than the case's.")
+        if self.source_inspection_id and self.source_inspection.project_id != self.project_id:
+            errors["source_inspection"] = _("The inspection is of another project than the case's.")
         if self.deadline and self.occurred_on and self.deadline < self.occurred_on:
             errors["deadline"] = _("The completion deadline is before the arrears occurred.")
         for field in ("responsible_unit", "responsible_leader", "responsible_person", "measures"):

@@ -454,7 +454,13 @@ class InspectionDetailView(generic.ObjectDetailView):
             for item in ChecklistItem.values
         ]
         order = RectificationOrder.objects.restrict(user, "view").filter(inspection=inspection).first()
+        # Arrears found on site (monthly full pay failed) open an arrears case carrying the inspection.
+        open_case_url = None
+        if inspection.checklist.get(ChecklistItem.MONTHLY_FULL_PAY) == CheckResult.FAIL and user.has_perm("complaints.add_arrearscase") \
+                and not user.is_bureau:
+            open_case_url = reverse("complaints:arrearscase_add") + f"?inspection={inspection.pk}"
         return {
+            "open_case_url": open_case_url,
             "checklist": checklist,
             "order": order,
             "order_status": order_status_badge(order) if order else "",

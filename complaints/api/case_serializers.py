@@ -65,6 +65,16 @@ class ScopedClueField(serializers.SlugRelatedField):
 
 
 @extend_schema_field(OpenApiTypes.INT)
+class ScopedInspectionField(serializers.PrimaryKeyRelatedField):
+    """An inspection by id, among those the caller may see: another county's is "no such inspection"."""
+
+    def get_queryset(self):
+        from inspections.models import Inspection
+
+        return Inspection.objects.restrict(_request_user(self), "view").select_related("project")
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedCaseField(serializers.PrimaryKeyRelatedField):
     """An arrears case by id, among those the caller may see."""
 
@@ -202,6 +212,9 @@ class ArrearsCaseSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.full_name", read_only=True)
     source_clue = ScopedClueField(required=False, allow_null=True,
                                   help_text="Number of the wage-arrears clue the case comes from (one case per clue).")
+    source_inspection = ScopedInspectionField(
+        required=False, allow_null=True,
+        help_text="Id of the inspection that found the arrears; its project is the case's project unless one is given.")
     occurred_on = serializers.DateField(required=False, help_text="Day the arrears arose (not in the future).")
     workers_owed = serializers.IntegerField(min_value=1, required=False)
     amount_owed = serializers.DecimalField(**POSITIVE_MONEY, required=False, help_text="Yuan, e.g. \"96000.00\".")
@@ -235,7 +248,7 @@ class ArrearsCaseSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "page_url",
             # Opening (writable)
-            "project_code", "project_name", "enterprise", "region_code", "region_name", "source_clue", "occurred_on",
+            "project_code", "project_name", "enterprise", "region_code", "region_name", "source_clue", "source_inspection", "occurred_on",
             "workers_owed", "amount_owed", "description", "workers",
             "responsible_unit", "responsible_leader", "responsible_person", "measures", "deadline",
             "supervision_level", "supervision_level_display", "leader_in_charge",
@@ -290,7 +303,7 @@ class ArrearsCaseSerializer(serializers.ModelSerializer):
             missing = [name for name in ("enterprise", "occurred_on", "workers_owed", "amount_owed") if attrs.get(name) is None]
             if missing:
                 raise serializers.ValidationError({name: [_("This field is required.")] for name in missing})
-            if attrs.get("region") is None and attrs.get("project") is None:
+            if attrs.get("region") is None and attrs.get("project") is None and attrs.get("source_inspection") is None:
                 raise serializers.ValidationError({"region_code": [_("Give the county of the case.")]})
         return attrs
 
@@ -301,6 +314,8 @@ class ArrearsCaseSerializer(serializers.ModelSerializer):
         data = dict(validated_data)
         clue = data.pop("source_clue", None)
         enterprise = data.pop("enterprise", None)
+        if data.get("source_inspection") is not None and data.get("project") is None:
+            data["project"] = data["source_inspection"].project
         if data.get("project") is None:
             data.pop("project", None)
         if data.get("region") is None:

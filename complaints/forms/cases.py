@@ -90,6 +90,7 @@ class ArrearsCaseForm(_Labelled, forms.Form):
     """Open a case: directly, or from a clue (`clue`, hidden, carries the clue's number)."""
 
     clue = forms.CharField(required=False, widget=forms.HiddenInput)
+    inspection = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = RegionChoiceField(label=_("county"), queryset=Region.objects.none())
     project = forms.CharField(
         label=_("project"), max_length=64, required=False,
@@ -142,7 +143,7 @@ class ArrearsCaseForm(_Labelled, forms.Form):
     def service_fields(self):
         """The keyword arguments of services.case_open (without the enterprise, resolved by the view)."""
         data = dict(self.cleaned_data)
-        for name in ("clue", "employer_name", "employer_uscc"):
+        for name in ("clue", "inspection", "employer_name", "employer_uscc"):
             data.pop(name, None)
         return data
 
