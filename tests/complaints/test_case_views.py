@@ -454,3 +454,19 @@ def test_menu_lists_the_case_pages(logged_in):
     html = page(logged_in.get(reverse("complaints:arrearscase_list")))
     for name in ("arrearscase_key_monitoring", "zero_clearance", "incident_list"):
         assert reverse(f"complaints:{name}") in html
+
+
+def test_tracker_queries_do_not_grow_with_cases(client, inspector, make_case, django_assert_max_num_queries):
+    """The tracker aggregates: three times the cases, the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(inspector)
+    for _ in range(3):
+        make_case()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/clues/zero-clearance/?as_of=2026-12-01").status_code == 200
+    for _ in range(6):
+        make_case(amount_owed=Decimal("1200000.00"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/clues/zero-clearance/?as_of=2026-12-01").status_code == 200
