@@ -595,7 +595,7 @@ def test_menu_and_home_panel(client, inspector, bureau, make_clue):
     make_clue(received_at=at("2026-10-08"))
     client.force_login(inspector)
     response = client.get(reverse("home"))
-    urls = {url for group in response.context["nav_menu"] for _label, url in group["items"]}
+    urls = {url for group in response.context["nav_menu"] for _label, url, _active in group["items"]}
     assert {reverse("complaints:clue_list"), reverse("complaints:clue_add"), reverse("complaints:clue_mine"),
             reverse("complaints:clue_attention"), reverse("complaints:clue_figures")} <= urls
     names = [panel.name for panel, _html in response.context["panels"]]
@@ -603,5 +603,5 @@ def test_menu_and_home_panel(client, inspector, bureau, make_clue):
     html = dict((panel.name, h) for panel, h in response.context["panels"])["clues_due"]
     assert 'data-deadline="overdue"' in html
     client.force_login(bureau)
-    urls = {url for group in client.get(reverse("home")).context["nav_menu"] for _label, url in group["items"]}
+    urls = {url for group in client.get(reverse("home")).context["nav_menu"] for _label, url, _active in group["items"]}
     assert reverse("complaints:clue_list") in urls and reverse("complaints:clue_add") not in urls

@@ -544,3 +544,14 @@ def test_list_filter_choices_of_related_records_follow_scope(rf, inspector):
     field = response.context_data["filter"].form.fields["region"]
     assert set(field.queryset.values_list("code", flat=True)) == set(Region.objects.filter(code__startswith=HOME).values_list("code", flat=True))
     assert "region" in response.context_data["filter"].form.errors
+
+
+def test_sidebar_marks_only_the_closest_item(client, inspector):
+    """A case page lives under /clues/cases/: "arrears cases" is active there, not also "all clues"."""
+    client.force_login(inspector)
+    response = client.get("/clues/cases/")
+    active = [url for group in response.context["nav_menu"] for _label, url, is_active in group["items"] if is_active]
+    assert active == ["/clues/cases/"]
+    response = client.get("/clues/")
+    active = [url for group in response.context["nav_menu"] for _label, url, is_active in group["items"] if is_active]
+    assert active == ["/clues/"]

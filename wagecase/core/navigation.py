@@ -28,11 +28,23 @@ def register_menu(group):
     MENU.sort(key=lambda g: g.weight)
 
 
+def _matches(path, url):
+    return path == url or path.startswith(url.rstrip("/") + "/")
+
+
 def menu_for(request):
+    """The user's menu: groups of (label, url, active). Only the item whose address is the longest
+    match of the current page is active (`/clues/cases/` is "arrears cases", not also "all clues")."""
     user = request.user
-    result = []
+    groups = []
     for group in MENU:
         items = [(i.label, reverse(i.url_name)) for i in group.items if user.has_perm(i.permission)]
         if items:
-            result.append({"label": group.label, "icon": group.icon, "items": items})
-    return result
+            groups.append((group, items))
+    path = getattr(request, "path", "")
+    candidates = [url for _group, items in groups for _label, url in items if url != "/" and _matches(path, url)]
+    active = max(candidates, key=len) if candidates else None
+    return [
+        {"label": group.label, "icon": group.icon, "items": [(label, url, url == active) for label, url in items]}
+        for group, items in groups
+    ]
