@@ -6,3 +6,11 @@ from django.utils.translation import gettext_lazy as _
 class BlacklistConfig(AppConfig):
     name = "blacklist"
     verbose_name = _("Credit punishment")
+
+    def ready(self):
+        from projects.deposit import BLACKLIST_CHECKS
+
+        from .services import enterprise_listed
+
+        if enterprise_listed not in BLACKLIST_CHECKS:
+            BLACKLIST_CHECKS.append(enterprise_listed)

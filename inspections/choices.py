@@ -66,6 +66,8 @@ class PenaltyArticle(models.TextChoices):
 class DocumentKind(models.TextChoices):
     RECTIFICATION_ORDER = "rectification_order", _("Rectification order")
     PENALTY_DECISION = "penalty_decision", _("Penalty decision")
+    LISTING_NOTICE = "listing_notice", _("Advance notice of credit-punishment listing")
+    LISTING_DECISION = "listing_decision", _("Credit-punishment listing decision")
 
 
 class InspectionErrorCode(models.TextChoices):

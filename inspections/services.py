@@ -163,7 +163,10 @@ def inspection_photo_add(*, inspection, user, image, caption=""):
 
 # --- Document numbers ----------------------------------------------------------------------------
 
-DEFAULT_PREFIX = {DocumentKind.RECTIFICATION_ORDER: "人社监令", DocumentKind.PENALTY_DECISION: "人社监罚"}
+DEFAULT_PREFIX = {
+    DocumentKind.RECTIFICATION_ORDER: "人社监令", DocumentKind.PENALTY_DECISION: "人社监罚",
+    DocumentKind.LISTING_NOTICE: "人社失信告", DocumentKind.LISTING_DECISION: "人社失信决",
+}
 
 
 def document_prefix(region_code, kind):

@@ -81,8 +81,9 @@ def required_deposit(project, as_of=None):
             clean_years += 1
             year -= 1
     if is_blacklisted(contractor, as_of):
-        rate = base_rate * 2
-        reasons.append(_("The general contractor is on the credit blacklist: rate doubled."))
+        increase = Decimal(get_policy("blacklist_deposit_increase", region))
+        rate = base_rate * (1 + increase / 100)
+        reasons.append(_("The general contractor is on the credit blacklist: rate raised by %(p)s%%.") % {"p": increase.normalize()})
     elif years_with_arrears & {as_of.year, last_year, last_year - 1}:
         rate = base_rate * Decimal("1.5")
         reasons.append(_("Arrears in the past two years: rate raised by 50%."))

@@ -55,6 +55,8 @@ POLICIES = {
         PolicyDefinition("monitoring_min_months", _("Monitoring threshold (construction period)"), _("months"), _d(0), _d(0), _d(120),
                          integer=True),
         PolicyDefinition("deposit_rate", _("Wage deposit rate"), PERCENT, _d(2), _d("0.5"), _d(3), "人社部发〔2021〕65号"),
+        PolicyDefinition("blacklist_deposit_increase", _("Wage deposit rate increase for an enterprise on the credit blacklist"),
+                         PERCENT, _d(100), _d(100), _d(200), "人社部发〔2021〕65号", integer=True),
         PolicyDefinition("deposit_exemption_threshold", _("Wage deposit exemption below contract amount"), YUAN, _d(3_000_000), _d(0),
                          _d(10**10), "人社部发〔2021〕65号"),
         PolicyDefinition("criminal_threshold_total", _("Criminal threshold: total for 10 or more workers"), YUAN, _d(30_000),

@@ -65,6 +65,10 @@ ROLE_PERMISSIONS = {
         "inspections.view_reinspection",
         "inspections.view_penaltydecision",
         "inspections.view_campaign",
+        # Credit-punishment listings of its industries' cases: read only (IDs masked).
+        "blacklist.view_listing",
+        "blacklist.view_listingevent",
+        "blacklist.view_objection",
     ],
     Role.ADMIN: ["*"],
 }
