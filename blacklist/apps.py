@@ -10,7 +10,10 @@ class BlacklistConfig(AppConfig):
     def ready(self):
         from projects.deposit import BLACKLIST_CHECKS
 
+        from . import demo  # noqa: F401  (registers the demo listings' seeder with seed_demo)
+        from .menu import register as register_menu
         from .services import enterprise_listed
 
         if enterprise_listed not in BLACKLIST_CHECKS:
             BLACKLIST_CHECKS.append(enterprise_listed)
+        register_menu()  # the "Credit punishment" menu

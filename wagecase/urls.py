@@ -17,6 +17,7 @@ urlpatterns = [
     # Pages for workers, without login: report arrears, track a clue.
     path("public/", include("complaints.public_urls")),
     path("public/draws/", include("inspections.public_urls")),
+    path("public/", include("blacklist.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("wagecase.api_urls")),

@@ -1,0 +1,1 @@
+"""Demo data of blacklist (built by its helper)."""

@@ -1,0 +1,2 @@
+"""URLs of blacklist's documents and publication pages (included by blacklist/urls.py)."""
+urlpatterns = []
