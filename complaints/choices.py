@@ -154,6 +154,7 @@ class CaseErrorCode(models.TextChoices):
     NO_ORDER = "no_order", _("No order to pay was issued")
     REFERRAL_NOT_ALLOWED = "referral_not_allowed", _("The order was not ignored or the amount is under the criminal threshold")
     REFERRAL_EXISTS = "referral_exists", _("The case was already referred")
+    ORDER_NOT_IGNORED = "order_not_ignored", _("The order to pay was not ignored")
     CLUE_HAS_CASE = "clue_has_case", _("The clue already opened a case")
     CLUE_NOT_WAGE_ARREARS = "clue_not_wage_arrears", _("Only a wage-arrears clue opens a case")
 

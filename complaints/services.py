@@ -820,7 +820,7 @@ def case_compensation(*, case, user, percent, ordered_on=None):
         if not case.order_issued_on:
             raise CaseConflict(_("No order to pay was issued."), code=CaseErrorCode.NO_ORDER)
         if not case.order_ignored(ordered_on):
-            raise CaseConflict(_("The order to pay was not ignored."), code=CaseErrorCode.REFERRAL_NOT_ALLOWED)
+            raise CaseConflict(_("The order to pay was not ignored."), code=CaseErrorCode.ORDER_NOT_IGNORED)
         case.compensation_percent = percent
         case.compensation_ordered_on = ordered_on
         case.full_clean()

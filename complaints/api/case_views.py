@@ -36,7 +36,7 @@ from .views import request_data
 
 CASE_CONFLICT = OpenApiResponse(
     description="Not allowed in the case's current state: `{\"detail\", \"code\"}` with code `cleared`, `order_exists`, "
-                "`no_order`, `referral_not_allowed`, `referral_exists`, `clue_has_case` or `clue_not_wage_arrears`."
+                "`no_order`, `order_not_ignored`, `referral_not_allowed`, `referral_exists`, `clue_has_case` or `clue_not_wage_arrears`."
 )
 WRITE_ERRORS = {**errors(400, 401, 403, 404), 409: CASE_CONFLICT}
 
@@ -198,7 +198,7 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
     @extend_schema(
         summary="Order extra compensation",
         description="Extra compensation of `percent` (50–100) % of the amount owed, on an order to pay that was ignored "
-                    "(no order → 409 `no_order`; not ignored → 409 `referral_not_allowed`).",
+                    "(no order → 409 `no_order`; not ignored → 409 `order_not_ignored`).",
         request=CaseCompensationSerializer, responses={200: ArrearsCaseSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])

@@ -90,6 +90,19 @@ def test_order_ignored_threshold_and_referral(make_case, inspector):
         services.case_refer(case=case, user=inspector, referred_on=D("2026-10-21"), police_unit="x")
 
 
+def test_compensation_needs_an_ignored_order(make_case, inspector):
+    case = make_case(amount_owed=Decimal("40000.00"), workers_owed=10, occurred_on=D("2026-08-01"))
+    with pytest.raises(CaseConflict) as e:
+        services.case_compensation(case=case, user=inspector, percent=50, ordered_on=D("2026-09-10"))
+    assert e.value.error_code == "no_order"
+    services.case_order(case=case, user=inspector, issued_on=D("2026-09-01"), pay_by=D("2026-09-15"))
+    with pytest.raises(CaseConflict) as e:
+        services.case_compensation(case=case, user=inspector, percent=50, ordered_on=D("2026-09-15"))
+    assert e.value.error_code == "order_not_ignored"
+    case.refresh_from_db()
+    assert case.compensation_percent is None
+
+
 def test_referral_refused_under_threshold(make_case, inspector):
     case = make_case(amount_owed=Decimal("20000.00"), workers_owed=9, occurred_on=D("2026-08-01"))  # 2,222/worker
     services.case_order(case=case, user=inspector, issued_on=D("2026-09-01"), pay_by=D("2026-09-15"))

@@ -134,8 +134,8 @@ def test_ledger_workbook(dataset, admin_user):
     assert sheet["A1"].value == "天水市根治欠薪整改台账"
     assert "A1:I1" in {str(r) for r in sheet.merged_cells.ranges}
     assert "2026年9月1日至2026年11月20日" in sheet["A2"].value and "2026年11月20日" in sheet["A2"].value
-    assert [c.value for c in sheet[3]] == ["地区", "检查次数", "发现问题", "下达整改", "已整改", "已销号",
-                                          "移送处罚（升级）", "未到期", "逾期"]
+    assert [c.value for c in sheet[3]] == ["地区", "检查次数", "发现问题（项）", "下达整改（份）", "已整改（项）",
+                                          "已销号（份）", "移送处罚（升级，份）", "未到期（份）", "逾期（份）"]
     assert [c.value for c in sheet[4]] == ["秦州区", 5, 5, 4, 2, 1, 1, 1, 1]
     assert [c.value for c in sheet[6]] == ["合计", 7, 6, 5, 2, 1, 1, 2, 1]
     assert sheet["B6"].number_format == "#,##0" and sheet.freeze_panes == "B4"
