@@ -297,6 +297,7 @@ class PublicationEntry(ChangeLoggedModel):
     handling = models.TextField(_("handling"), validators=[MaxLengthValidator(TEXT_MAX)])
 
     scope_region_field = "batch__region__code"
+    scope_industry_field = "case__industry"
 
     class Meta:
         ordering = ["batch", "pk"]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("complaints.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("blacklist.api.urls")),
+    path("", include("wagecase.reports.api.urls")),
 ]

@@ -69,6 +69,7 @@ ROLE_PERMISSIONS = {
         "blacklist.view_listing",
         "blacklist.view_listingevent",
         "blacklist.view_objection",
+        "blacklist.view_publicationentry",
     ],
     Role.ADMIN: ["*"],
 }

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "complaints",
     "inspections",
     "blacklist",
+    "wagecase.reports",
 ]
 
 MIDDLEWARE = [
