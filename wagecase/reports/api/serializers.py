@@ -29,3 +29,54 @@ class SummarySerializer(serializers.Serializer):
     amount_recovered = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Wages recovered, yuan (same sources).")
     violations_published = serializers.IntegerField(help_text="Major violations published (社会公布) in the period.")
     blacklisted = serializers.IntegerField(help_text="Subjects put on the credit-punishment list in the period.")
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+class ReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    region_code = serializers.CharField(source="region_id", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    period_start = serializers.DateField(read_only=True)
+    period_end = serializers.DateField(read_only=True)
+    week_start = serializers.SerializerMethodField(help_text="For weekly reports: the Monday the week starts on.")
+    status = serializers.CharField(read_only=True, help_text="`pending` | `running` | `done` | `failed`.")
+    progress = serializers.IntegerField(read_only=True, help_text="Percent done while generating.")
+    error = serializers.CharField(read_only=True, help_text="Why the generation failed (retry by POSTing the same period).")
+    attempts = serializers.IntegerField(read_only=True)
+    generated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField(help_text="The xlsx, once `status` is `done`; else null.")
+    totals = serializers.SerializerMethodField(help_text="The totals row of the report's figures, once done.")
+
+    def get_week_start(self, report) -> str | None:
+        return report.period_start.isoformat() if report.kind == "weekly" else None
+
+    def get_download_url(self, report) -> str | None:
+        if report.status != "done":
+            return None
+        url = f"/api/v1/reports/{report.kind}/{report.pk}/download/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_totals(self, report) -> dict | None:
+        return (report.figures or {}).get("totals")
+
+
+class _RequestBase(serializers.Serializer):
+    region_code = serializers.RegexField(r"^(\d{2}|\d{4}|\d{6})$", help_text="A county (6 digits), a city (4) or the province (2).")
+    regenerate = serializers.BooleanField(required=False, default=False,
+                                          help_text="Generate again although it is done (replaces the file; still one report).")
+
+
+class WeeklyRequestSerializer(_RequestBase):
+    week_start = serializers.DateField(help_text="The Monday the week starts on.")
+
+
+class MonthlyRequestSerializer(_RequestBase):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM.")
+
+
+class QuarterlyRequestSerializer(_RequestBase):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(min_value=1, max_value=4)

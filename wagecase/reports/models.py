@@ -1,0 +1,52 @@
+"""Models of reports: the weekly dispatch report (周调度), the monthly report (月报告) and the
+quarterly bulletin (季通报) of a county, city or the province, generated in the background as xlsx.
+
+One report per (kind, region, period): generating it again replaces its file, it never makes a
+second report."""
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagecase.core.models import ChangeLoggedModel
+
+from .choices import ReportKind, ReportStatus
+
+
+class Report(ChangeLoggedModel):
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices, db_index=True)
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING,
+                              db_index=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+
+    scope_region_field = "region__code"
+    changelog_exclude = ChangeLoggedModel.changelog_exclude + ("progress", "figures")
+
+    class Meta:
+        ordering = ["-period_start", "kind", "region"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["kind", "region", "period_start"], name="report_once_per_period")]
+
+    def __str__(self):
+        return f"{self.region.name} · {self.get_kind_display()} · {self.period_start:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        """A report covers its whole region: visible to users whose jurisdiction contains that region."""
+        if user.is_bureau:
+            return None
+        return super().scope_filter(user, action) if user.scope_prefix is not None else None
