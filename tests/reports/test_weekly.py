@@ -157,3 +157,38 @@ def test_scheduled_weekly_reports_once_per_office(inspector, make_user, django_c
         (HOME, monday, "done"), ("6205", monday, "done")}
     task = PeriodicTask.objects.get(name__startswith="周调度表")
     assert task.task == "reports.scheduled_reports" and task.crontab.day_of_week == "1" and task.enabled
+
+
+def test_dual_sign_off(api_as, make_user, inspector, django_capture_on_commit_callbacks):
+    from wagecase.core.choices import Role
+    from wagecase.core.models import ObjectChange
+
+    client = api_as(inspector)
+    report_id = post(client, django_capture_on_commit_callbacks, {"week_start": "2026-11-09", "region_code": HOME}).json()["id"]
+    url = f"{URL}{report_id}/"
+    locality = make_user(Role.OFFICE_HEAD, HOME, full_name="王副区长", signs_for="locality")
+    department = make_user(Role.OFFICE_HEAD, HOME, full_name="李局长", signs_for="department")
+    elsewhere = make_user(Role.OFFICE_HEAD, OTHER, signs_for="department")
+    response = client.post(f"{url}submit/")
+    assert response.status_code == 409 and response.json()["code"] == "signatures_missing"
+    assert client.post(f"{url}sign/", {"capacity": "locality"}).status_code == 403  # the inspector does not sign
+    assert api_as(elsewhere).post(f"{url}sign/").status_code == 404
+    assert api_as(department).post(f"{url}sign/", {"capacity": "locality"}).status_code == 403
+    signed = api_as(locality).post(f"{url}sign/")
+    assert signed.status_code == 200 and [s["name"] for s in signed.json()["signatures"]] == ["王副区长"]
+    again = api_as(locality).post(f"{url}sign/")
+    assert again.status_code == 409 and again.json()["code"] == "already_signed"
+    assert client.post(f"{url}submit/").json()["code"] == "signatures_missing"
+    assert api_as(department).post(f"{url}sign/").status_code == 200
+    submitted = client.post(f"{url}submit/")
+    assert submitted.status_code == 200 and submitted.json()["submitted_at"]
+    assert client.post(f"{url}submit/").json()["code"] == "submitted"
+    content = b"".join(client.get(f"{url}download/").streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    texts = [sheet.cell(row=r, column=1).value or "" for r in range(1, sheet.max_row + 1)]
+    assert any(t.startswith("属地负责人：王副区长") for t in texts) and any(t.startswith("部门负责人：李局长") for t in texts)
+    # The signatures are in the report's history, and a submitted report is not generated again.
+    assert ObjectChange.objects.filter(changed_object_type__model="reportsignature").count() == 2
+    regenerate = post(client, django_capture_on_commit_callbacks, {"week_start": "2026-11-09", "region_code": HOME,
+                                                                   "regenerate": True})
+    assert regenerate.status_code == 409 and regenerate.json()["code"] == "submitted"

@@ -18,6 +18,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class SignCapacity(models.TextChoices):
+    """Who signs reports sent up (双签字): the locality's and the department's responsible persons."""
+
+    LOCALITY = "locality", _("Locality's responsible person")
+    DEPARTMENT = "department", _("Department's responsible person")
+
+
 class Industry(models.TextChoices):
     HOUSING = "housing", _("Housing and construction")
     TRANSPORT = "transport", _("Transport")

@@ -20,3 +20,7 @@ class ReportStatus(models.TextChoices):
 class ReportErrorCode(models.TextChoices):
     NOT_READY = "not_ready", _("The report is not generated yet")
     RUNNING = "running", _("The report is being generated")
+    SUBMITTED = "submitted", _("The report was submitted")
+    ALREADY_SIGNED = "already_signed", _("This signature is already given")
+    SAME_PERSON = "same_person", _("The two signatures need two different people")
+    SIGNATURES_MISSING = "signatures_missing", _("Both signatures are needed before submitting")

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagecase.core.models import ChangeLoggedModel
 
+from wagecase.core.choices import SignCapacity
+
 from .choices import ReportKind, ReportStatus
 
 
@@ -28,6 +30,9 @@ class Report(ChangeLoggedModel):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     figures = models.JSONField(_("figures"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
 
     scope_region_field = "region__code"
     changelog_exclude = ChangeLoggedModel.changelog_exclude + ("progress", "figures")
@@ -50,3 +55,23 @@ class Report(ChangeLoggedModel):
         if user.is_bureau:
             return None
         return super().scope_filter(user, action) if user.scope_prefix is not None else None
+
+
+class ReportSignature(ChangeLoggedModel):
+    """One of the two signatures (双签字) a report needs before it is submitted."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="signatures")
+    capacity = models.CharField(_("signed as"), max_length=12, choices=SignCapacity.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("signed at"))
+
+    scope_region_field = "report__region__code"
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("report signature")
+        verbose_name_plural = _("report signatures")
+        constraints = [models.UniqueConstraint(fields=["report", "capacity"], name="report_signature_once_per_capacity")]
+
+    def changelog_parent(self):
+        return (Report, self.report_id)

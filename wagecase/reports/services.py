@@ -15,10 +15,21 @@ from django.utils.translation import gettext as _
 from wagecase.core.choices import Role
 from wagecase.core.models import Region, User
 
-from .choices import ReportKind, ReportStatus
-from .models import Report
+from wagecase.core.choices import SignCapacity
+
+from .choices import ReportErrorCode, ReportKind, ReportStatus
+from .models import Report, ReportSignature
 
 logger = logging.getLogger(__name__)
+
+
+class ReportConflict(ValidationError):
+    """Not allowed in the report's current state (409 `{detail, code}`)."""
+
+    def __init__(self, message, code):
+        super().__init__(message, code=str(code))
+        self.detail = message
+        self.error_code = str(code)
 
 
 def add_months(day, months):
@@ -67,7 +78,12 @@ def report_request(*, kind, region, period_start, user=None, regenerate=False):
             kind=kind, region=region, period_start=start,
             defaults={"period_end": end, "requested_by": user, "status": ReportStatus.PENDING})
         queue = created or report.status == ReportStatus.FAILED or (regenerate and report.status == ReportStatus.DONE)
+        if queue and report.submitted_at:
+            raise ReportConflict(_("The report was submitted: it is not generated again."), ReportErrorCode.SUBMITTED)
         if queue and not created:
+            # New figures: the signatures given to the old ones no longer hold.
+            for signature in report.signatures.all():
+                signature.delete()
             report.status, report.error, report.progress = ReportStatus.PENDING, "", 0
             report.requested_by = user or report.requested_by
             report.save()
@@ -125,8 +141,77 @@ def _json(values):
 
 
 def signature_lines(report):
-    """Filled in by the dual sign-off (see signoff); none before."""
-    return []
+    """[(capacity label, name, signed at)] of the report's signatures, locality first."""
+    labels = dict(SignCapacity.choices)
+    chinese = {SignCapacity.LOCALITY: "属地负责人", SignCapacity.DEPARTMENT: "部门负责人"}
+    signatures = sorted(report.signatures.select_related("user"), key=lambda s: SignCapacity.values.index(s.capacity))
+    return [(chinese.get(s.capacity, str(labels.get(s.capacity))), str(s.user), s.signed_at) for s in signatures]
+
+
+def _rerender(report):
+    """Write the file again from the stored figures, with the signatures as they are now."""
+    from decimal import Decimal
+
+    from . import excel
+    from .dispatch import MONEY_KEYS, RATE_KEYS
+
+    def values(raw):
+        return {key: Decimal(value) if key in MONEY_KEYS | RATE_KEYS else value for key, value in raw.items()
+                if key not in ("region_code", "region_name")}
+
+    rows = [(row["region_code"], row["region_name"], values(row)) for row in report.figures.get("rows", [])]
+    content = excel.dispatch_xlsx(report, rows, values(report.figures.get("totals", {})), signature_lines(report))
+    old = report.file.name
+    report.file.save(excel.filename(report), ContentFile(content), save=False)
+    Report.objects.filter(pk=report.pk).update(file=report.file.name)
+    if old and old != report.file.name:
+        report.file.storage.delete(old)
+
+
+def report_sign(*, report, user, capacity=None):
+    """Sign a generated report as the locality's or the department's responsible person of its region
+    (the user's `signs_for` and jurisdiction say who may). The signature is printed on the document."""
+    capacity = capacity or user.signs_for
+    if capacity not in SignCapacity.values:
+        raise ValidationError({"capacity": [_("Choose one of: %s.") % ", ".join(SignCapacity.values)]})
+    if user.signs_for != capacity or user.jurisdiction_id != report.region_id:
+        raise PermissionDenied(_("Only the %(capacity)s of %(region)s signs this report.")
+                               % {"capacity": SignCapacity(capacity).label, "region": report.region.name})
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("region").get(pk=report.pk)
+        if report.status != ReportStatus.DONE:
+            raise ReportConflict(_("Sign the report once it is generated."), ReportErrorCode.NOT_READY)
+        if report.submitted_at:
+            raise ReportConflict(_("The report was already submitted."), ReportErrorCode.SUBMITTED)
+        existing = {s.capacity: s for s in report.signatures.all()}
+        if capacity in existing:
+            raise ReportConflict(_("This signature is already given (by %(name)s).") % {"name": existing[capacity].user},
+                                 ReportErrorCode.ALREADY_SIGNED)
+        if any(s.user_id == user.pk for s in existing.values()):
+            raise ReportConflict(_("The two signatures need two different people."), ReportErrorCode.SAME_PERSON)
+        signature = ReportSignature(report=report, capacity=capacity, user=user, signed_at=timezone.now())
+        signature.full_clean()
+        signature.save()
+        _rerender(report)
+    return signature
+
+
+def report_submit(*, report, user):
+    """Send the report up: only with both signatures."""
+    if user is not None and (user.is_bureau or not user.has_perm("reports.change_report")):
+        raise PermissionDenied(_("Reports are the wage-arrears office's."))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.submitted_at:
+            raise ReportConflict(_("The report was already submitted."), ReportErrorCode.SUBMITTED)
+        capacities = set(report.signatures.values_list("capacity", flat=True))
+        missing = [SignCapacity(c).label for c in SignCapacity.values if c not in capacities]
+        if missing:
+            raise ReportConflict(_("Signatures missing: %s.") % "、".join(str(m) for m in missing),
+                                 ReportErrorCode.SIGNATURES_MISSING)
+        report.submitted_at, report.submitted_by = timezone.now(), user
+        report.save()
+    return report
 
 
 def office_regions():

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Industry, Role
+from ..choices import Industry, Role, SignCapacity
 from ..validators import validate_phone
 from .base import RestrictedQuerySet
 
@@ -32,6 +32,9 @@ class User(AbstractUser):
     industries = models.JSONField(_("industries"), default=list, blank=True, help_text=_("For bureau clients: the industries they may see."))
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     inspector_card_number = models.CharField(_("enforcement card number"), max_length=30, blank=True)
+    signs_for = models.CharField(_("signs reports as"), max_length=12, choices=SignCapacity.choices, blank=True,
+                                 help_text=_("For the dual sign-off of reports sent up: the locality's or the department's "
+                                             "responsible person of the user's jurisdiction."))
 
     objects = UserManager()
 

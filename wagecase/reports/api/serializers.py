@@ -48,6 +48,9 @@ class ReportSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField(help_text="The xlsx, once `status` is `done`; else null.")
     totals = serializers.SerializerMethodField(help_text="The totals row of the report's figures, once done.")
+    signatures = serializers.SerializerMethodField(help_text="The dual sign-off (双签字): capacity, name, signed_at.")
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                             help_text="When it was submitted (needs both signatures).")
 
     def get_week_start(self, report) -> str | None:
         return report.period_start.isoformat() if report.kind == "weekly" else None
@@ -58,6 +61,10 @@ class ReportSerializer(serializers.Serializer):
         url = f"/api/v1/reports/{report.kind}/{report.pk}/download/"
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    def get_signatures(self, report) -> list[dict]:
+        return [{"capacity": s.capacity, "name": str(s.user), "signed_at": s.signed_at.isoformat()}
+                for s in report.signatures.all()]
 
     def get_totals(self, report) -> dict | None:
         return (report.figures or {}).get("totals")
@@ -80,3 +87,8 @@ class MonthlyRequestSerializer(_RequestBase):
 class QuarterlyRequestSerializer(_RequestBase):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
+
+
+class SignSerializer(serializers.Serializer):
+    capacity = serializers.ChoiceField(choices=["locality", "department"], required=False,
+                                       help_text="Default: the capacity the caller signs in (its `signs_for`).")

@@ -20,10 +20,10 @@ from wagecase.core.models import Region
 from ..choices import ReportKind, ReportStatus
 from ..figures import summary
 from ..models import Report
-from ..services import report_request
+from ..services import ReportConflict, report_request, report_sign, report_submit
 from .serializers import (
-    MonthlyRequestSerializer, QuarterlyRequestSerializer, ReportSerializer, SummaryQuerySerializer, SummarySerializer,
-    WeeklyRequestSerializer,
+    MonthlyRequestSerializer, QuarterlyRequestSerializer, ReportSerializer, SignSerializer, SummaryQuerySerializer,
+    SummarySerializer, WeeklyRequestSerializer,
 )
 
 
@@ -85,9 +85,10 @@ def _report_viewset(kind, request_serializer, label, period_help):
         ),
     )
     class ReportViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-        queryset = Report.objects.filter(kind=kind).select_related("region")
+        queryset = Report.objects.filter(kind=kind).select_related("region").prefetch_related("signatures__user")
         serializer_class = ReportSerializer
         filter_backends = []
+        permission_action_map = {"sign": "view", "submit": "change", "download": "view"}
 
         def filter_queryset(self, queryset):
             region_code = self.request.query_params.get("region_code")
@@ -110,12 +111,46 @@ def _report_viewset(kind, request_serializer, label, period_help):
                                                 user=request.user, regenerate=data.get("regenerate", False))
             except Region.DoesNotExist:
                 raise NotFound("No such region in your jurisdiction.")
+            except ReportConflict as error:
+                raise Conflict(str(error.detail), code=error.error_code)
             except DjangoValidationError as error:
                 raise django_validation_error_to_drf(error)
             except DjangoPermissionDenied as error:
                 raise PermissionDenied(str(error))
             return Response(ReportSerializer(report, context={"request": request}).data,
                             status=status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK)
+
+        def _act(self, service, **kwargs):
+            report = self.get_object()
+            try:
+                service(report=report, user=self.request.user, **kwargs)
+            except ReportConflict as error:
+                raise Conflict(str(error.detail), code=error.error_code)
+            except DjangoValidationError as error:
+                raise django_validation_error_to_drf(error)
+            except DjangoPermissionDenied as error:
+                raise PermissionDenied(str(error))
+            return Response(ReportSerializer(self.get_queryset().get(pk=report.pk), context={"request": self.request}).data)
+
+        @extend_schema(summary=f"Sign a {label} (双签字)",
+                       description="The locality's or the department's responsible person of the report's region signs the "
+                                   "generated report (the caller's `signs_for` and jurisdiction decide who may: else 403). "
+                                   "The signature is printed on the xlsx and kept in the history. Not generated → 409 "
+                                   "`not_ready`; signed already in that capacity → 409 `already_signed`; submitted → 409 "
+                                   "`submitted`.",
+                       request=SignSerializer, responses={200: ReportSerializer, 409: NOT_READY, **errors(400, 401, 403, 404)})
+        @action(detail=True, methods=["post"])
+        def sign(self, request, pk=None):
+            body = SignSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            return self._act(report_sign, capacity=body.validated_data.get("capacity"))
+
+        @extend_schema(summary=f"Submit a {label}",
+                       description="Sends the report up, only once both signatures are given (else 409 `signatures_missing`).",
+                       request=None, responses={200: ReportSerializer, **errors(401, 403, 404)})
+        @action(detail=True, methods=["post"])
+        def submit(self, request, pk=None):
+            return self._act(report_submit)
 
         @extend_schema(summary=f"Download a {label} (xlsx)", responses={
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(description="The workbook."),

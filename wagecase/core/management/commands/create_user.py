@@ -73,8 +73,10 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="Without it the user can use the API token only.")
         parser.add_argument("--full-name", dest="full_name", default="")
         parser.add_argument("--department-id", dest="department_id", type=int, help="Default: the region's own office.")
+        parser.add_argument("--signs-for", dest="signs_for", default="", choices=["", "locality", "department"],
+                            help="Signs reports sent up as the locality's or the department's responsible person.")
 
-    def handle(self, *args, username, role, region, password, full_name, department_id, **options):
+    def handle(self, *args, username, role, region, password, full_name, department_id, signs_for="", **options):
         if role not in STAFF_ROLES:
             raise CommandError(
                 _("Unknown role %(role)s; choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(STAFF_ROLES)}
@@ -96,6 +98,7 @@ class Command(BaseCommand):
                 jurisdiction=jurisdiction,
                 department=department,
                 is_staff=role == Role.ADMIN,
+                signs_for=signs_for or "",
             )
             save_user(user, password)
             token, _created = issue_token(user)
