@@ -14,6 +14,7 @@ urlpatterns = [
     path("clues/", include("complaints.urls")),
     path("inspections/", include("inspections.urls")),
     path("blacklist/", include("blacklist.urls")),
+    path("reports/", include("wagecase.reports.urls")),
     # Pages for workers, without login: report arrears, track a clue.
     path("public/", include("complaints.public_urls")),
     path("public/draws/", include("inspections.public_urls")),

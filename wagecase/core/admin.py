@@ -44,12 +44,12 @@ class DepartmentAdmin(ScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "full_name", "role", "jurisdiction", "department", "is_active")
+    list_display = ("username", "full_name", "role", "jurisdiction", "department", "signs_for", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name")
     raw_id_fields = ("jurisdiction", "department")
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ("full_name", "role", "jurisdiction", "department", "industries", "phone", "inspector_card_number")}),
+        (_("Role and scope"), {"fields": ("full_name", "role", "jurisdiction", "department", "industries", "phone", "inspector_card_number", "signs_for")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("full_name", "role", "jurisdiction", "department")}),)
 

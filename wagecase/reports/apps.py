@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
     name = "wagecase.reports"
     label = "reports"
     verbose_name = _("Figures and reports")
+
+    def ready(self):
+        from .menu import register
+
+        register()
