@@ -21,3 +21,20 @@ class ReportRequestForm(forms.Form):
         today = timezone.localdate()
         self.fields["region_code"].initial = user.jurisdiction_id if user is not None else ""
         self.fields["period_start"].initial = today - datetime.timedelta(days=today.weekday() + 7)
+
+
+class DailySubmissionForm(forms.Form):
+    region_code = forms.ChoiceField(label=_("County"))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    zero_report = forms.BooleanField(label=_("Zero report (nothing to report)"), required=False)
+    clues_received = forms.IntegerField(label=_("Clues received"), min_value=0, initial=0)
+    clues_closed = forms.IntegerField(label=_("Clues closed"), min_value=0, initial=0)
+    projects_inspected = forms.IntegerField(label=_("Projects inspected"), min_value=0, initial=0)
+    workers_paid = forms.IntegerField(label=_("Workers paid"), min_value=0, initial=0)
+    amount_paid = forms.DecimalField(label=_("Wages paid (yuan)"), min_value=0, max_digits=14, decimal_places=2, initial=0)
+    incidents = forms.IntegerField(label=_("Emergency incidents"), min_value=0, initial=0)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, counties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = [(c.code, c.name) for c in counties]

@@ -75,3 +75,44 @@ class ReportSignature(ChangeLoggedModel):
 
     def changelog_parent(self):
         return (Report, self.report_id)
+
+
+DAILY_FIGURES = ("clues_received", "clues_closed", "projects_inspected", "workers_paid", "amount_paid", "incidents")
+
+
+class DailySubmission(ChangeLoggedModel):
+    """A county's figures of one day while a campaign has daily reporting on (日报), or its zero
+    report (零报告: nothing to report is still filed). Corrections update it (and are logged)."""
+
+    campaign = models.ForeignKey("inspections.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT,
+                                 related_name="daily_submissions")
+    region = models.ForeignKey("core.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"), db_index=True)
+    zero_report = models.BooleanField(_("zero report"), default=False)
+    clues_received = models.PositiveIntegerField(_("clues received"), default=0)
+    clues_closed = models.PositiveIntegerField(_("clues closed"), default=0)
+    projects_inspected = models.PositiveIntegerField(_("projects inspected"), default=0)
+    workers_paid = models.PositiveIntegerField(_("workers paid"), default=0)
+    amount_paid = models.DecimalField(_("wages paid (yuan)"), max_digits=14, decimal_places=2, default=0)
+    incidents = models.PositiveIntegerField(_("emergency incidents"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    scope_region_field = "region__code"
+
+    class Meta:
+        ordering = ["-day", "region"]
+        verbose_name = _("daily report")
+        verbose_name_plural = _("daily reports")
+        constraints = [models.UniqueConstraint(fields=["campaign", "region", "day"], name="daily_submission_once_per_day")]
+
+    def __str__(self):
+        return f"{self.region_id} · {self.day:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("reports:daily_board", args=[self.campaign_id]) + f"?day={self.day:%Y-%m-%d}"
+
+    def figures(self):
+        return {key: getattr(self, key) for key in DAILY_FIGURES}

@@ -21,3 +21,15 @@ def scheduled_reports(kind="weekly"):
 
     with change_context(source=ChangeSource.TASK, label=f"reports.scheduled_reports {kind}"):
         return run(kind=kind)
+
+
+@shared_task(name="reports.flag_missing_daily")
+def flag_missing_daily(day=None):
+    """Daily: counties that filed no daily report yesterday are flagged to the city office."""
+    import datetime
+
+    from .daily import flag_missing
+
+    with change_context(source=ChangeSource.TASK, label="reports.flag_missing_daily"):
+        flagged = flag_missing(day=datetime.date.fromisoformat(day) if day else None)
+    return {str(k): v for k, v in flagged.items()}

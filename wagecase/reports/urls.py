@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("<int:pk>/download/", views.ReportDownloadView.as_view(), name="report_download"),
     path("<int:pk>/<str:verb>/", views.ReportActionView.as_view(), name="report_action"),
+    path("daily/<int:campaign_pk>/", views.DailyBoardView.as_view(), name="daily_board"),
 ]

@@ -131,3 +131,82 @@ class ReportDownloadView(generic.ObjectPermissionRequiredMixin, View):
         response = FileResponse(report.file.open("rb"), as_attachment=True, filename=filename(report))
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- Campaign daily reporting -------------------------------------------------------------------
+
+class DailyBoardView(generic.ObjectPermissionRequiredMixin, View):
+    """One campaign's day: per county filed / zero report / missing, with the differences to the
+    system's figures, and the form to file the user's county."""
+
+    queryset = Report.objects.none()
+
+    def get_required_permission(self):
+        return "reports.view_dailysubmission"
+
+    def _context(self, request, campaign_pk, form=None):
+        import datetime
+
+        from django.utils import timezone
+
+        from inspections.models import Campaign
+
+        from .daily import board, reporting_on
+        from .forms import DailySubmissionForm
+
+        campaign = get_object_or_404(Campaign.objects.restrict(request.user, "view"), pk=campaign_pk)
+        try:
+            day = datetime.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
+        except ValueError:
+            day = timezone.localdate()
+        prefix = request.user.scope_prefix or ""
+        rows = [row for row in board(campaign, day) if row["region"].code.startswith(prefix)]
+        from .models import DailySubmission
+
+        for row in rows:
+            row["differences"] = [(DailySubmission._meta.get_field(key).verbose_name, mine, system, diff)
+                                  for key, mine, system, diff in row["differences"]]
+        own = [row["region"] for row in rows]
+        may_file = request.user.has_perm("reports.add_dailysubmission") and not request.user.is_bureau and reporting_on(campaign, day)
+        if form is None and may_file and own:
+            first = own[0]
+            existing = next((row["submission"] for row in rows if row["region"] == first and row["submission"]), None)
+            form = DailySubmissionForm(counties=own, initial={"region_code": first.code, "day": day,
+                                                             **(existing.figures() if existing else {})})
+        return {
+            "campaign": campaign, "day": day, "rows": rows, "form": form if may_file else None,
+            "reporting_on": reporting_on(campaign, day), "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+            "missing": sum(1 for row in rows if row["submission"] is None),
+        }
+
+    def get(self, request, campaign_pk):
+        from django.shortcuts import render
+
+        return render(request, "reports/daily_board.html", self._context(request, campaign_pk))
+
+    def post(self, request, campaign_pk):
+        from django.shortcuts import render
+
+        from .daily import daily_submit
+        from .forms import DailySubmissionForm
+
+        context = self._context(request, campaign_pk)
+        counties = [row["region"] for row in context["rows"]]
+        form = DailySubmissionForm(request.POST, counties=counties)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            region = next(c for c in counties if c.code == data.pop("region_code"))
+            day = data.pop("day")
+            try:
+                daily_submit(campaign=context["campaign"], region=region, day=day, user=request.user, **data)
+            except ValidationError as error:
+                for field, errors_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors_)
+            except (PermissionDenied, Region.DoesNotExist):
+                raise Http404
+            else:
+                messages.success(request, _("The daily report of %(county)s is filed.") % {"county": region.name})
+                return redirect(f"{request.path}?day={day:%Y-%m-%d}")
+        context["form"] = form
+        return render(request, "reports/daily_board.html", context, status=400)

@@ -92,3 +92,49 @@ class QuarterlyRequestSerializer(_RequestBase):
 class SignSerializer(serializers.Serializer):
     capacity = serializers.ChoiceField(choices=["locality", "department"], required=False,
                                        help_text="Default: the capacity the caller signs in (its `signs_for`).")
+
+
+# --- Campaign daily reporting -------------------------------------------------------------------
+
+class DailySubmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    campaign = serializers.IntegerField(source="campaign_id", help_text="The campaign (its daily reporting must be on).")
+    region_code = serializers.RegexField(r"^\d{6}$", source="region_id", help_text="The reporting county.")
+    day = serializers.DateField()
+    zero_report = serializers.BooleanField(required=False, default=False,
+                                           help_text="零报告: nothing to report (every figure must be 0).")
+    clues_received = serializers.IntegerField(required=False, default=0, min_value=0)
+    clues_closed = serializers.IntegerField(required=False, default=0, min_value=0)
+    projects_inspected = serializers.IntegerField(required=False, default=0, min_value=0)
+    workers_paid = serializers.IntegerField(required=False, default=0, min_value=0)
+    amount_paid = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, default="0.00", min_value=0)
+    incidents = serializers.IntegerField(required=False, default=0, min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    submitted_by = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    system = serializers.SerializerMethodField(help_text="What the system itself recorded for the county that day.")
+    differences = serializers.SerializerMethodField(help_text="Figures that differ: {figure, submitted, system, difference}.")
+
+    def _system(self, submission):
+        from ..daily import system_figures
+
+        cache = self.context.setdefault("_system", {})
+        key = (submission.region_id, submission.day)
+        if key not in cache:
+            cache[key] = system_figures([submission.region_id], submission.day)[submission.region_id]
+        return cache[key]
+
+    def get_system(self, submission) -> dict:
+        return {k: str(v) if k == "amount_paid" else v for k, v in self._system(submission).items()}
+
+    def get_differences(self, submission) -> list[dict]:
+        from ..daily import differences
+
+        return [{"figure": k, "submitted": str(a) if k == "amount_paid" else a, "system": str(b) if k == "amount_paid" else b,
+                 "difference": str(d) if k == "amount_paid" else d}
+                for k, a, b, d in differences(submission.figures(), self._system(submission))]
+
+
+class DailyStatusQuerySerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    day = serializers.DateField(required=False, help_text="Default: today.")

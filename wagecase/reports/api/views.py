@@ -176,3 +176,103 @@ MonthlyReportViewSet = _report_viewset(ReportKind.MONTHLY, MonthlyRequestSeriali
                                        "Body `{\"month\": \"YYYY-MM\", \"region_code\"}`.")
 QuarterlyReportViewSet = _report_viewset(ReportKind.QUARTERLY, QuarterlyRequestSerializer, "quarterly bulletin (季通报)",
                                          "Body `{\"year\", \"quarter\": 1–4, \"region_code\"}`.")
+
+
+# --- Campaign daily reporting -------------------------------------------------------------------
+
+from ..models import DailySubmission  # noqa: E402
+from .serializers import DailyStatusQuerySerializer, DailySubmissionSerializer  # noqa: E402
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List daily reports (日报)", description="Filed daily reports in the caller's jurisdiction, "
+                       "latest first, each with the system's own figures of that county and day and the differences. "
+                       "Filters: `campaign`, `day`, `region_code` (prefix).",
+                       responses={200: DailySubmissionSerializer(many=True), **errors(401, 403)}),
+    retrieve=extend_schema(summary="Get a daily report", responses={200: DailySubmissionSerializer, **errors(401, 403, 404)}),
+    create=extend_schema(
+        summary="File a daily report or a zero report",
+        description="While a campaign has daily reporting on, a county files its day's figures, or `zero_report: true` "
+                    "(零报告) with every figure 0. Filing the same county and day again corrects it (one report per day; "
+                    "changes are logged). A day outside the campaign or without daily reporting, a future day, a county "
+                    "that does not report for the campaign, a zero report with figures → 400. A county outside the caller's "
+                    "jurisdiction → 404. The answer carries the system's own figures and the differences.",
+        request=DailySubmissionSerializer, responses={201: DailySubmissionSerializer, **errors(400, 401, 403, 404)}),
+)
+class DailySubmissionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = DailySubmission.objects.select_related("region", "submitted_by", "campaign")
+    serializer_class = DailySubmissionSerializer
+    filter_backends = []
+    permission_action_map = {"status_board": "view"}
+
+    def filter_queryset(self, queryset):
+        params = self.request.query_params
+        if params.get("campaign", "").isdigit():
+            queryset = queryset.filter(campaign_id=params["campaign"])
+        if params.get("day"):
+            try:
+                queryset = queryset.filter(day=datetime.date.fromisoformat(params["day"]))
+            except ValueError:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"day": ["Enter a date as YYYY-MM-DD."]})
+        if params.get("region_code"):
+            queryset = queryset.filter(region__code__startswith=params["region_code"])
+        return queryset
+
+    def create(self, request):
+        from inspections.models import Campaign
+
+        from ..daily import daily_submit
+
+        body = DailySubmissionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        campaign = Campaign.objects.restrict(request.user, "view").filter(pk=data.pop("campaign_id")).first()
+        region = Region.objects.filter(pk=data.pop("region_id")).first()
+        if campaign is None:
+            raise NotFound("No such campaign.")
+        if region is None:
+            raise NotFound("No such region.")
+        try:
+            submission = daily_submit(campaign=campaign, region=region, user=request.user, **data)
+        except Region.DoesNotExist:
+            raise NotFound("No such region in your jurisdiction.")
+        except DjangoValidationError as error:
+            raise django_validation_error_to_drf(error, field_map={"region": "region_code"})
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error))
+        return Response(DailySubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Who filed the day (日报报送情况)",
+                   description="Per county of the campaign that lies in the caller's jurisdiction: `filed` (figures), "
+                               "`zero` (zero report) or `missing`, with the differences to the system's figures.",
+                   parameters=[DailyStatusQuerySerializer], responses={200: OpenApiResponse(description="The board."),
+                                                                       **errors(400, 401, 404)})
+    @action(detail=False, methods=["get"], url_path="status")
+    def status_board(self, request):
+        from inspections.models import Campaign
+
+        from ..daily import board
+
+        params = DailyStatusQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        campaign = Campaign.objects.restrict(request.user, "view").filter(pk=params.validated_data["campaign"]).first()
+        if campaign is None:
+            raise NotFound("No such campaign.")
+        day = params.validated_data.get("day") or datetime.date.today()
+        prefix = request.user.scope_prefix or ""
+        rows = []
+        for row in board(campaign, day):
+            if not row["region"].code.startswith(prefix):
+                continue
+            submission = row["submission"]
+            rows.append({
+                "region_code": row["region"].code, "region_name": row["region"].name,
+                "state": "missing" if submission is None else "zero" if submission.zero_report else "filed",
+                "submitted_at": submission.submitted_at.isoformat() if submission else None,
+                "differences": [{"figure": k, "submitted": str(a), "system": str(b)} for k, a, b, _d in row["differences"]],
+            })
+        return Response({"campaign": campaign.pk, "day": day.isoformat(), "reporting_on": campaign.daily_reporting
+                         and campaign.starts_on <= day <= campaign.ends_on,
+                         "missing": sum(1 for r in rows if r["state"] == "missing"), "counties": rows})
