@@ -203,6 +203,13 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "complaints.choices.ReferralStatus",
         "IncidentKindEnum": "complaints.choices.IncidentKind",
         "CaseEventTypeEnum": "complaints.choices.CaseEventType",
+        "ListingStatusEnum": "blacklist.choices.ListingStatus",
+        "ListingEventTypeEnum": "blacklist.choices.ListingEventType",
+        "ObjectionOutcomeEnum": "blacklist.choices.ObjectionOutcome",
+        "RemovalReasonEnum": "blacklist.choices.RemovalReason",
+        "ExportActionEnum": "blacklist.choices.ExportAction",
+        "BatchStatusEnum": "blacklist.choices.BatchStatus",
+        "PublicationReasonEnum": "blacklist.choices.PublicationReason",
     },
 }
 
@@ -244,6 +251,7 @@ RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 PUBLIC_REPORT_RATE_PER_IP = os.environ.get("PUBLIC_REPORT_RATE_PER_IP", "5/h")
 PUBLIC_REPORT_RATE_PER_PHONE = os.environ.get("PUBLIC_REPORT_RATE_PER_PHONE", "3/d")
 PUBLIC_TRACK_RATE_PER_IP = os.environ.get("PUBLIC_TRACK_RATE_PER_IP", "20/h")
+PUBLIC_BLACKLIST_RATE_PER_IP = os.environ.get("PUBLIC_BLACKLIST_RATE_PER_IP", "300/h")
 # The address the QR codes on notice boards point to (e.g. https://wage.example.gov.cn), when the
 # public reaches the site under another name than staff do; empty: the address of the request.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
