@@ -30,7 +30,12 @@ DEMO_USERS = [
     ("bureau_housing", Role.BUREAU, "6205", DepartmentKind.HOUSING, "天水市住建局数据接口", ["housing"]),
     ("bureau_transport", Role.BUREAU, "6205", DepartmentKind.TRANSPORT, "天水市交通局数据接口", ["transport"]),
     ("admin", Role.ADMIN, "6205", DepartmentKind.HRSS, "系统管理员", []),
+    # The county's two signatories of reports sent up (双签字): the deputy county head in charge and the bureau head.
+    ("leader_qinzhou", Role.OFFICE_HEAD, "620502", DepartmentKind.HRSS, "孙立新", []),
+    ("head_qinzhou", Role.OFFICE_HEAD, "620502", DepartmentKind.HRSS, "何静", []),
 ]
+# Who signs reports in which capacity (User.signs_for).
+DEMO_SIGNERS = {"leader_qinzhou": "locality", "head_qinzhou": "department", "head": "department"}
 
 COUNTY_DEPARTMENTS = [
     (DepartmentKind.HRSS, "{n}人力资源和社会保障局（根治欠薪办）"),
@@ -123,7 +128,7 @@ def seed_core(rng, out):
             username=username, full_name=full_name, role=role, jurisdiction_id=region,
             department=Department.objects.filter(region_id=region, kind=kind).first(),
             industries=industries, is_staff=role == Role.ADMIN,
-            phone=make_mobile(user_rng),
+            phone=make_mobile(user_rng), signs_for=DEMO_SIGNERS.get(username, ""),
         )
         user.set_password(DEMO_PASSWORD)
         user.full_clean()

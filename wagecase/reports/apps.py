@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Figures and reports")
 
     def ready(self):
+        from . import demo  # noqa: F401  (registers the demo reports' seeder with seed_demo)
         from .menu import register
 
         register()
