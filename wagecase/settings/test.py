@@ -5,7 +5,8 @@ SECRET_KEY = SECRET_KEY or "test-only-not-secret"  # noqa: F405
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run tasks in-process; tests marked real_worker switch to the broker for themselves.
-CELERY_TASK_ALWAYS_EAGER = True
+# (A beat started by a test sets CELERY_TASK_ALWAYS_EAGER=false, so that it sends to the broker.)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # served from the finders; no collectstatic (and no "No directory" warning) in tests
