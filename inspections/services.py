@@ -170,21 +170,29 @@ DEFAULT_PREFIX = {
 
 
 def document_prefix(region_code, kind):
-    """The office's configured prefix (nearest up the region tree), else the region's first character + a default."""
+    """The office's configured prefix (nearest up the region tree), else the region's short name + a default."""
+    return _prefix_and_owner(region_code, kind)[0]
+
+
+def _prefix_and_owner(region_code, kind):
+    """(prefix, owner code): a prefix configured for a city serves its counties with one sequence (the
+    city's), so two counties never give out the same number; the default prefix takes the office's short
+    name (秦州, 秦安: two characters), not its first character only, for the same reason."""
     codes = ancestor_codes(region_code)
     prefixes = {p.region_id: p.prefix for p in DocumentPrefix.objects.filter(kind=kind, region_id__in=codes)}
     for code in codes:
         if code in prefixes:
-            return prefixes[code]
+            return prefixes[code], code
     region = Region.objects.filter(pk=region_code).first()
-    return f"{(region.name if region else '')[:1]}{DEFAULT_PREFIX[kind]}"
+    return f"{(region.name if region else '')[:2]}{DEFAULT_PREFIX[kind]}", region_code
 
 
 def next_document_number(*, office_code, kind, year):
-    """`秦人社监令〔2026〕第12号`: the next number of an office's year, under a row lock."""
-    seq, _created = DocumentSequence.objects.select_for_update().get_or_create(office_code=office_code, kind=kind, year=year)
+    """`秦州人社监令〔2026〕第12号`: the next number of the prefix's office and year, under a row lock."""
+    prefix, owner = _prefix_and_owner(office_code, kind)
+    seq, _created = DocumentSequence.objects.select_for_update().get_or_create(office_code=owner, kind=kind, year=year)
     DocumentSequence.objects.filter(pk=seq.pk).update(last=seq.last + 1)
-    return f"{document_prefix(office_code, kind)}〔{year}〕第{seq.last + 1}号"
+    return f"{prefix}〔{year}〕第{seq.last + 1}号"
 
 
 # --- Rectification orders ------------------------------------------------------------------------

@@ -57,6 +57,18 @@ def test_failed_item_issues_numbered_order(make_inspection):
     assert a.order.current_status(D("2026-11-24")) == OrderStatus.OVERDUE
 
 
+def test_document_numbers_never_collide_between_counties(make_inspection, make_project, make_user):
+    """A city's prefix serves its counties with one sequence; default prefixes take two characters of
+    the county's name (秦州区 and 秦安县 both start with 秦)."""
+    from inspections.services import next_document_number
+
+    assert next_document_number(office_code="620502", kind="listing_notice", year=2026) == "秦州人社失信告〔2026〕第1号"
+    assert next_document_number(office_code="620522", kind="listing_notice", year=2026) == "秦安人社失信告〔2026〕第1号"
+    DocumentPrefix.objects.create(region=Region.objects.get(pk="6205"), kind="listing_notice", prefix="天人社失信告")
+    numbers = [next_document_number(office_code=code, kind="listing_notice", year=2026) for code in ("620502", "620503", "620502")]
+    assert numbers == ["天人社失信告〔2026〕第1号", "天人社失信告〔2026〕第2号", "天人社失信告〔2026〕第3号"]
+
+
 def test_reinspection_transitions(make_inspection, inspector):
     order = make_inspection(checklist=checklist(wage_deposit="fail")).order
     order = services.order_reinspect(order=order, user=inspector, reinspected_on=D("2026-11-10"), rectified=False)
