@@ -330,8 +330,9 @@ def test_campaign_page_shows_progress_and_current_phase(client, inspector, make_
         {"kind": "enforcement", "starts_on": today + dt.timedelta(days=1), "ends_on": D("2027-02-05")},
     ])
     projects = [make_project() for _ in range(4)]
-    make_inspection(project=projects[0], campaign=campaign, checklist=checklist(wage_deposit="fail"))
-    make_inspection(project=projects[1], campaign=campaign)
+    # Inspected today: the order is open (not yet overdue) whatever day the suite runs.
+    make_inspection(project=projects[0], campaign=campaign, checklist=checklist(wage_deposit="fail"), inspected_on=today)
+    make_inspection(project=projects[1], campaign=campaign, inspected_on=today)
     make_inspection(project=projects[2], inspected_on=D("2026-10-20"))  # before the campaign, not under it
     client.force_login(inspector)
     response = client.get(campaign.get_absolute_url())
@@ -521,7 +522,7 @@ def test_penalty_form(client, inspector, escalated, failing):
 
 def test_order_list_status_follows_the_deadline(client, inspector, make_inspection):
     late = make_inspection(checklist=checklist(real_name="fail"), inspected_on=D("2026-10-01")).order
-    fresh = make_inspection(checklist=checklist(real_name="fail")).order
+    fresh = make_inspection(checklist=checklist(real_name="fail"), inspected_on=timezone.localdate()).order
     client.force_login(inspector)
     response = client.get(url("rectificationorder_list"), {"status": "overdue"})
     assert set(response.context["filter"].qs) == {late}
@@ -569,16 +570,19 @@ def test_menu(client, inspector, office_staff, db):
     assert f'href="{url("inspection_list")}"' in text and f'href="{url("inspection_add")}"' not in text
 
 
-def test_ledger(client, inspector, world, other_inspection):
+def test_ledger(client, inspector, world, other_inspection, make_inspection):
     pytest.importorskip("inspections.selectors")
     pytest.importorskip("inspections.excel")
+    # An order issued today is open whatever day the suite runs; world's (due 2026-11-23) is overdue from then on.
+    fresh = make_inspection(checklist=checklist(real_name="fail"), inspected_on=timezone.localdate()).order
     client.force_login(inspector)
     response = client.get(url("ledger"))
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert sum(row["orders_issued"] for row in rows) == 2  # the open and the escalated order; not the other county's
-    assert response.context["totals"]["orders_issued"] == 2
-    assert [o.pk for o in response.context["open_orders"]] == [world["order"].pk]
+    assert sum(row["orders_issued"] for row in rows) == 3  # two open and the escalated order; not the other county's
+    assert response.context["totals"]["orders_issued"] == 3
+    assert [o.pk for o in response.context["open_orders"]] == (
+        [world["order"].pk, fresh.pk] if timezone.localdate() <= D("2026-11-23") else [fresh.pk])
     response = client.get(url("ledger"), {"group_by": "campaign", "date_from": "2026-11-01", "format": "xlsx"})
     assert response.status_code == 200 and response.content[:2] == b"PK"
     response = client.get(url("ledger"), {"date_from": "2026-12-01", "date_to": "2026-11-01"})
