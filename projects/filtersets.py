@@ -6,8 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from wagecase.core.choices import Industry
 from wagecase.core.filtersets import RegionPrefixFilter, SearchFilterSet
 
-from .choices import InvestmentType, ProjectStatus, WarningSeverity
+from .choices import InvestmentType, ProjectStatus, SystemCode, WarningSeverity
 from .models import Employment, Project, ProjectWarning, Worker
+
+# Which warning rules (projects.warnings.RULES) speak of which of the five core systems.
+SYSTEM_WARNING_RULES = {
+    SystemCode.DEDICATED_ACCOUNT: ("allocation_missing",),
+    SystemCode.REAL_NAME: ("roster_empty", "entered_before_contract"),
+    SystemCode.CONTRACTOR_PAYROLL: ("payroll_late", "underpaid", "paid_outside_bank"),
+    SystemCode.WAGE_DEPOSIT: ("deposit_short", "topup_overdue"),
+    SystemCode.NOTICE_BOARD: ("no_notice_board",),
+}
 
 
 class ProjectFilterSet(SearchFilterSet):
@@ -21,12 +30,14 @@ class ProjectFilterSet(SearchFilterSet):
     has_warnings = django_filters.BooleanFilter(method="filter_has_warnings", label=_("Has active warnings"))
     warning_severity = django_filters.ChoiceFilter(choices=WarningSeverity.choices, method="filter_severity",
                                                    label=_("Warning severity"))
+    warning_system = django_filters.MultipleChoiceFilter(choices=SystemCode.choices, method="filter_warning_system",
+                                                         label=_("Active warning about"))
     general_contractor = django_filters.CharFilter(field_name="general_contractor__uscc", label=_("General contractor USCC"))
 
     class Meta:
         model = Project
         fields = ["q", "region_code", "investment_type", "industry", "status", "monitoring_required", "score_below",
-                  "has_warnings", "warning_severity", "general_contractor"]
+                  "has_warnings", "warning_severity", "warning_system", "general_contractor"]
 
     def filter_has_warnings(self, queryset, name, value):
         active = ProjectWarning.objects.filter(project=OuterRef("pk"), active=True)
@@ -34,6 +45,13 @@ class ProjectFilterSet(SearchFilterSet):
 
     def filter_severity(self, queryset, name, value):
         return queryset.filter(Exists(ProjectWarning.objects.filter(project=OuterRef("pk"), active=True, severity=value)))
+
+    def filter_warning_system(self, queryset, name, value):
+        """Projects with an active warning about any of the systems chosen."""
+        if not value:
+            return queryset
+        rules = [rule for system in value for rule in SYSTEM_WARNING_RULES[system]]
+        return queryset.filter(Exists(ProjectWarning.objects.filter(project=OuterRef("pk"), active=True, rule__in=rules)))
 
 
 class ProjectWarningFilterSet(django_filters.FilterSet):

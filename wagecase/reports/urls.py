@@ -1,7 +1,7 @@
 """URLs of reports' pages."""
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("<int:pk>/download/", views.ReportDownloadView.as_view(), name="report_download"),
     path("<int:pk>/<str:verb>/", views.ReportActionView.as_view(), name="report_action"),
+    path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("daily/<int:campaign_pk>/", views.DailyBoardView.as_view(), name="daily_board"),
 ]

@@ -1,0 +1,78 @@
+"""County office staff open the dashboard in a real (headless) chromium: every ECharts chart is
+drawn, no script fails, and clicking a county's bar opens the open cases of that county."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytest.importorskip("selenium", reason="selenium is not installed: pip install -e '.[test]'")
+
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from tests.complaints.conftest import at, make_case, make_clue  # noqa: E402,F401  (fixtures)
+from tests.conftest import HOME  # noqa: E402
+
+WAIT = 30  # seconds
+CHARTS = ("by_channel", "by_status", "closure", "counties", "systems", "industries")
+# Collects uncaught errors from the first script of every page on.
+CATCH_ERRORS = """
+window.__errors = [];
+window.addEventListener("error", function (e) { window.__errors.push(String(e.message || e)); });
+window.addEventListener("unhandledrejection", function (e) { window.__errors.push(String(e.reason)); });
+"""
+
+
+def log_in(browser, live_server, user):
+    """The session of a test client logged in as `user`, as the browser's cookie."""
+    client = Client()
+    client.force_login(user)
+    browser.get(f"{live_server.url}/healthz/")
+    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "path": "/"})
+
+
+def test_dashboard_draws_its_charts(regions, live_server, browser, inspector, make_clue, make_case, make_project):
+    for day, channel in (("2026-01-05", "hotline_12333"), ("2026-01-07", "online"), ("2026-03-02", "qr_code")):
+        make_clue(received_at=at(day), channel=channel)
+    case = make_case(occurred_on=dt.date(2025, 10, 1), workers_owed=40, amount_owed=Decimal("500000.00"))
+    make_project(industry="housing")
+    make_project(industry="transport")
+
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CATCH_ERRORS})
+    log_in(browser, live_server, inspector)
+    browser.get(f"{live_server.url}/reports/dashboard/?date_from=2026-01-01&date_to=2026-06-30")
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(EC.presence_of_element_located((By.ID, "dashboard-tiles")))
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-hans"
+    assert browser.find_element(By.CSS_SELECTOR, '[data-figure="clues_received"]').text == "3"
+
+    drawn = """
+        var names = arguments[0];
+        return !!window.echarts && !!window.wcDashboard && names.every(function (name) {
+            var element = document.querySelector('[data-chart="' + name + '"]');
+            return element && window.echarts.getInstanceByDom(element) && element.querySelector("canvas, svg")
+                && element.getAttribute("data-rendered") === "true";
+        });"""
+    wait.until(lambda driver: driver.execute_script(drawn, list(CHARTS)))
+    series = browser.execute_script(
+        "var c = window.wcDashboard.charts; return [c.by_channel.getOption().series.length, "
+        "c.counties.getOption().series[0].data.length, c.systems.getOption().yAxis[0].data.length];")
+    assert series == [3, 1, 5]
+    assert browser.execute_script("return window.__errors") == []
+
+    # A click on the county's bar (drawn: its animation is over) opens its open cases.
+    chart = browser.find_element(By.ID, "chart-counties")
+    browser.execute_script("arguments[0].scrollIntoView({behavior: 'instant', block: 'center'});", chart)
+    x, y = browser.execute_script(
+        "var chart = window.wcDashboard.charts.counties;"
+        "return chart.convertToPixel({seriesIndex: 0}, [chart.getOption().series[0].data[0] / 2, 0]);")
+    size = chart.size
+    ActionChains(browser).move_to_element_with_offset(chart, int(x - size["width"] / 2), int(y - size["height"] / 2)).click().perform()
+    wait.until(EC.url_contains("/clues/cases/"))
+    assert f"region_code={HOME}" in browser.current_url and "status=open" in browser.current_url
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'a[href="{case.get_absolute_url()}"]')))
