@@ -192,3 +192,13 @@ def test_dual_sign_off(api_as, make_user, inspector, django_capture_on_commit_ca
     regenerate = post(client, django_capture_on_commit_callbacks, {"week_start": "2026-11-09", "region_code": HOME,
                                                                    "regenerate": True})
     assert regenerate.status_code == 409 and regenerate.json()["code"] == "submitted"
+
+
+def test_status_values_are_those_of_the_contract(api_as, inspector, django_capture_on_commit_callbacks):
+    """API.md: pending | done | failed. A report being generated is still `pending`, with `generating` and `progress`."""
+    client = api_as(inspector)
+    report_id = post(client, django_capture_on_commit_callbacks, {"week_start": "2026-11-09", "region_code": HOME}).json()["id"]
+    Report.objects.filter(pk=report_id).update(status="running", progress=45)
+    state = client.get(f"{URL}{report_id}/").json()
+    assert (state["status"], state["generating"], state["progress"], state["download_url"]) == ("pending", True, 45, None)
+    assert client.get(f"{URL}{report_id}/download/").json()["code"] == "not_ready"

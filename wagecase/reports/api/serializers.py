@@ -41,7 +41,9 @@ class ReportSerializer(serializers.Serializer):
     period_start = serializers.DateField(read_only=True)
     period_end = serializers.DateField(read_only=True)
     week_start = serializers.SerializerMethodField(help_text="For weekly reports: the Monday the week starts on.")
-    status = serializers.CharField(read_only=True, help_text="`pending` | `running` | `done` | `failed`.")
+    status = serializers.SerializerMethodField(help_text="`pending` (queued or being generated: see `progress`) | `done` | "
+                                                         "`failed` (see `error`), the values of API.md.")
+    generating = serializers.SerializerMethodField(help_text="True while a worker is generating it (status stays `pending`).")
     progress = serializers.IntegerField(read_only=True, help_text="Percent done while generating.")
     error = serializers.CharField(read_only=True, help_text="Why the generation failed (retry by POSTing the same period).")
     attempts = serializers.IntegerField(read_only=True)
@@ -51,6 +53,12 @@ class ReportSerializer(serializers.Serializer):
     signatures = serializers.SerializerMethodField(help_text="The dual sign-off (双签字): capacity, name, signed_at.")
     submitted_at = serializers.DateTimeField(read_only=True, allow_null=True,
                                              help_text="When it was submitted (needs both signatures).")
+
+    def get_status(self, report) -> str:
+        return "pending" if report.status == "running" else report.status
+
+    def get_generating(self, report) -> bool:
+        return report.status == "running"
 
     def get_week_start(self, report) -> str | None:
         return report.period_start.isoformat() if report.kind == "weekly" else None

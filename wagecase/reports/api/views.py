@@ -71,8 +71,9 @@ def _report_viewset(kind, request_serializer, label, period_help):
                            description=f"The {label}s of the regions in the caller's jurisdiction, latest first. Filters: "
                                        "`region_code` (prefix), `status`.",
                            responses={200: ReportSerializer(many=True), **errors(401, 403)}),
-        retrieve=extend_schema(summary=f"Get a {label}", description="Its state: `pending` → `running` → `done` or "
-                               "`failed` (with `error`), `progress` in percent, and `download_url` once done.",
+        retrieve=extend_schema(summary=f"Get a {label}", description="Its state: `pending` (queued, or being generated: "
+                               "`generating` true and `progress` in percent) → `done` or `failed` (with `error`), and "
+                               "`download_url` once done.",
                                responses={200: ReportSerializer, **errors(401, 403, 404)}),
         create=extend_schema(
             summary=f"Generate a {label}",
