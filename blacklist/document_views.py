@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from django.views.generic import View
 
 from complaints.models import ArrearsCase
@@ -203,7 +204,7 @@ class BatchDetailView(BatchPageMixin, generic.ObjectDetailView):
             if batch.status == BatchStatus.REVIEWED and is_office_head(user) and batch.reviewed_by_id != user.pk:
                 actions.append(("approve", _("Approve"), "patch-check", "primary"))
             if batch.status == BatchStatus.APPROVED:
-                actions.append(("publish", _("Publish"), "megaphone", "success"))
+                actions.append(("publish", pgettext("publication batch", "Publish"), "megaphone", "success"))
         actions = [(verb, reverse(f"blacklist:batch_{verb}", args=[batch.pk]), label, icon, style)
                    for verb, label, icon, style in actions]
         return {

@@ -324,7 +324,8 @@ class EnterpriseRating(ChangeLoggedModel):
     the office head's adjustment, if any, with its recorded reason. The rating in force is copied to
     Enterprise.credit_rating."""
 
-    enterprise = models.OneToOneField("core.Enterprise", on_delete=models.CASCADE, related_name="rating")
+    enterprise = models.OneToOneField("core.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                      related_name="rating")
     computed = models.CharField(_("computed rating"), max_length=1, choices=CreditRating.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     computed_on = models.DateField(_("computed on"))

@@ -28,6 +28,22 @@ from ..conftest import HOME, OTHER
 D = dt.date.fromisoformat
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The assertions below read the English wording: these pages ask for it (the UI follows the
+    browser's language; zh-hans is the default, checked in test_pages_speak_chinese_by_default)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def test_pages_speak_chinese_by_default(db, inspector):
+    from django.test import Client
+
+    chinese = Client()
+    chinese.force_login(inspector)
+    text = chinese.get(reverse("blacklist:listing_list")).content.decode()
+    assert "失信联合惩戒" in text and 'lang="zh-hans"' in text
+
+
 def page(response):
     return response.content.decode()
 

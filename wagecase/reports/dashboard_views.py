@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from django.views import View
 
 from wagecase.core.models import Region
@@ -272,7 +273,7 @@ class DashboardPresenter:
         arrears = self.figures["arrears"]
         chart = {
             "text": {
-                "received": _("Received"), "closed": _("Closed"), "rate": _("Closure rate of the week"),
+                "received": pgettext("clue figures", "Received"), "closed": pgettext("clue figures", "Closed"), "rate": _("Closure rate of the week"),
                 "cumulative": _("Closure rate since the start of the period"), "share_ok": _("In order"),
                 "projects": _("projects"), "amount": _("Amount outstanding (yuan)"), "cases": _("Open cases"),
                 "empty": _("Nothing in this period and region."), "click": _("Click to see the list."),
