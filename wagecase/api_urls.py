@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("inspections.api.urls")),
     path("", include("blacklist.api.urls")),
     path("", include("wagecase.reports.api.urls")),
+    path("", include("wagecase.integrations.api.urls")),
 ]

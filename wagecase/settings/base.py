@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "inspections",
     "blacklist",
     "wagecase.reports",
+    "wagecase.integrations",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagecase.core.middleware.ChangeContextMiddleware",
+    "wagecase.integrations.middleware.ApiCallLogMiddleware",
+    "wagecase.integrations.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "wagecase.urls"
@@ -150,13 +153,17 @@ STORAGES = {
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials is answered 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wagecase.integrations.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["wagecase.core.api.permissions.ModelActionPermission"],
     "DEFAULT_PAGINATION_CLASS": "wagecase.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "wagecase.core.api.sync.UpdatedSinceFilterBackend",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["wagecase.integrations.throttling.ClientRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wagecase.core.api.exceptions.exception_handler",
     "DATETIME_FORMAT": "iso-8601",

@@ -1,0 +1,2 @@
+"""API routes of API clients (tokens, call log) — filled by the integrations work."""
+urlpatterns = []

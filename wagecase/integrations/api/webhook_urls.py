@@ -1,0 +1,2 @@
+"""API routes of webhooks — filled by the integrations work."""
+urlpatterns = []
