@@ -19,6 +19,7 @@ from wagecase.core.models import Department, Enterprise, Notification, Notificat
 from wagecase.core.policy import get_policy
 from wagecase.core.validators import normalize_uscc
 from wagecase.core.workdays import add_working_days
+from wagecase.integrations import events
 
 from .choices import (
     CaseErrorCode, CaseEventType, CaseStatus, PaymentSource, ReferralStatus, SupervisionLevel,
@@ -696,6 +697,8 @@ def case_open(*, user, enterprise, occurred_on, workers_owed, amount_owed, respo
                                                % {"sum": total, "owed": amount_owed}]})
         _case_event(case, CaseEventType.OPENED, user, description, source_clue=source_clue.number if source_clue else None,
                     amount_owed=str(amount_owed), workers_owed=workers_owed)
+        events.emit(events.WebhookEvent.CASE_OPENED, region_code=case.region_id, industry=case.industry,
+                    data=events.case_data(case))
         if source_clue is not None:
             _event(source_clue, ClueEventType.NOTE, user, _("Arrears case opened."), case=case.pk)
     return case
@@ -785,6 +788,8 @@ def case_payment_add(*, case, user, amount, paid_on, source, workers=0):
                     workers=workers or 0, outstanding=str(case.amount_outstanding))
         if case.status == CaseStatus.CLEARED:
             _case_event(case, CaseEventType.CLEARED, user, "", cleared_on=paid_on.isoformat())
+            events.emit(events.WebhookEvent.CASE_CLEARED, region_code=case.region_id, industry=case.industry,
+                        data=events.case_data(case))
     return payment
 
 

@@ -17,6 +17,7 @@ from wagecase.core.models import Region, User
 from wagecase.core.models.regions import ancestor_codes
 from wagecase.core.policy import get_policy
 from wagecase.core.workdays import add_working_days
+from wagecase.integrations import events
 
 from .choices import CheckResult, DocumentKind, InspectionErrorCode, OrderStatus
 from .draw import compute_draw
@@ -213,6 +214,8 @@ def order_issue(*, inspection, user, rectify_by=None):
     order.full_clean()
     order.save()
     documents.attach_order_pdf(order)
+    events.emit(events.WebhookEvent.ORDER_ISSUED, region_code=project.region_id, industry=project.industry,
+                data=events.order_data(order))
     return order
 
 
@@ -241,6 +244,9 @@ def order_reinspect(*, order, user, reinspected_on, rectified, note=""):
         order.save()
         Reinspection.objects.create(order=order, project=order.project, reinspected_on=reinspected_on, rectified=bool(rectified),
                                     note=note or "", user=user, outcome=order.status)
+        if order.status == OrderStatus.ESCALATED:
+            events.emit(events.WebhookEvent.ORDER_ESCALATED, region_code=order.project.region_id,
+                        industry=order.project.industry, data=events.order_data(order))
     return order
 
 

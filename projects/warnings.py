@@ -6,6 +6,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagecase.integrations import events
+
 from .choices import PaidVia, ProjectStatus, WarningSeverity
 from .compliance import (
     complete_months, is_planned, month_end, next_month, payday_for, ym,
@@ -158,7 +160,10 @@ def warnings_refresh(*, project, as_of=None):
             continue
         severity, message = outcome
         if current is None:
-            ProjectWarning.objects.create(project=project, rule=code, severity=severity, message=message[:300], raised_on=as_of)
+            warning = ProjectWarning.objects.create(project=project, rule=code, severity=severity, message=message[:300],
+                                                   raised_on=as_of)
+            events.emit(events.WebhookEvent.PROJECT_WARNING_RAISED, region_code=project.region_id, industry=project.industry,
+                        data=events.warning_data(warning))
         elif (current.severity, current.message) != (severity, message[:300]):
             current.severity, current.message = severity, message[:300]
             current.save(update_fields=["severity", "message"])

@@ -17,6 +17,7 @@ ROWS = {"get": "list", "post": "create"}
 urlpatterns = [
     path("projects/<str:code>/allocations/", ProjectAllocationViewSet.as_view(ROWS), name="project-allocation-list"),
     path("projects/<str:code>/workers/", ProjectWorkerViewSet.as_view(ROWS), name="project-worker-list"),
+    path("projects/<str:code>/workers/bulk/", ProjectWorkerViewSet.as_view({"post": "bulk"}), name="project-worker-bulk"),
     path("projects/<str:code>/payrolls/", ProjectPayrollViewSet.as_view(ROWS), name="project-payroll-list"),
     path("projects/<str:code>/subcontractors/", ProjectSubcontractorViewSet.as_view(ROWS), name="project-subcontractor-list"),
     path("projects/<str:code>/teams/", ProjectTeamViewSet.as_view(ROWS), name="project-team-list"),

@@ -5,6 +5,7 @@ sub-resources (`/projects/{code}/account/`, `allocations/`, `workers/`, `payroll
 Every write goes through projects.services inside the request's transaction (WagecaseViewSetMixin);
 a sub-resource finds its project in the caller's scope (another county's project is a 404 on
 every sub-path) and writing to it needs `projects.change_project` (else 403)."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,7 +22,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from wagecase.core.api.exceptions import Conflict
+from wagecase.core.api.exceptions import Conflict, django_validation_error_to_drf
 from wagecase.core.api.permissions import ModelActionPermission
 from wagecase.core.api.views import errors
 from wagecase.core.api.viewsets import WagecaseModelViewSet, WagecaseReadOnlyModelViewSet, WagecaseViewSetMixin
@@ -527,6 +528,63 @@ class ProjectWorkerViewSet(ProjectRecordsViewSet):
             ).exists(),
         )
 
+    @extend_schema(
+        summary="Put workers on the roster in bulk",
+        description=f"A JSON list (at most {BULK_LIMIT:,}) of roster entries as for one worker, upserted by `id_number`. "
+                    "All or nothing: any invalid item answers 400 `{\"errors\": [{\"index\", \"code\", \"errors\"}]}` "
+                    "(`code` = the item's `id_number` as sent) and nothing is saved; else 200 `{\"created\", \"updated\"}`. "
+                    "批量登记实名花名册（按身份证号更新或新增），全部成功或全部不保存。",
+        request=EmploymentSerializer(many=True),
+        responses={
+            200: BulkResultSerializer,
+            400: OpenApiResponse(BulkErrorSerializer, description="Invalid items, or not a list of at most 1,000."),
+            **errors(401, 403, 404),
+        },
+    )
+    def bulk(self, request, code=None):
+        items = request.data
+        if not isinstance(items, list) or len(items) > BULK_LIMIT:
+            raise ValidationError({"non_field_errors": [
+                _("Send a JSON list of at most %(limit)s workers.") % {"limit": f"{BULK_LIMIT:,}"}
+            ]})
+        project = self.get_project()
+        context = self.get_serializer_context()
+        failures, valid, seen = [], [], {}
+        for index, item in enumerate(items):
+            sent = item.get("id_number") if isinstance(item, dict) else None
+            serializer = EmploymentSerializer(data=item, context=context) if isinstance(item, dict) else None
+            if serializer is None:
+                failures.append({"index": index, "code": None, "errors": {"non_field_errors": [_("Give a worker object.")]}})
+            elif not serializer.is_valid():
+                failures.append({"index": index, "code": sent, "errors": serializer.errors})
+            elif serializer.validated_data["worker"]["id_number"] in seen:
+                failures.append({"index": index, "code": sent, "errors": {"id_number": [
+                    _("This ID number is also at index %(index)d.") % {"index": seen[serializer.validated_data["worker"]["id_number"]]}
+                ]}})
+            else:
+                seen[serializer.validated_data["worker"]["id_number"]] = index
+                valid.append((index, sent, serializer.validated_data))
+        if failures:
+            return Response({"errors": failures}, status=status.HTTP_400_BAD_REQUEST)
+        on_roster = set(Employment.objects.filter(project=project, worker__id_number__in=list(seen)).values_list(
+            "worker__id_number", flat=True))
+        for index, sent, data in valid:
+            worker = data["worker"]
+            try:
+                services.worker_register(
+                    refresh=False, project=project, id_number=worker["id_number"], name=worker["name"],
+                    phone=worker.get("phone") or "", trade=data.get("trade") or "", employer=data["employer"],
+                    team=data["team"], contract_signed_on=data.get("contract_signed_on"), entered_on=data["entered_on"],
+                    exited_on=data.get("exited_on"), daily_wage=data.get("daily_wage"),
+                )
+            except DjangoValidationError as error:
+                failures.append({"index": index, "code": sent, "errors": django_validation_error_to_drf(error).detail})
+        if failures:
+            # The dispatch's transaction is rolled back for any 4xx answer: nothing stays saved.
+            return Response({"errors": failures}, status=status.HTTP_400_BAD_REQUEST)
+        services.project_refresh(project=project)
+        return Response({"created": len(seen) - len(on_roster), "updated": len(on_roster)})
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -666,7 +724,9 @@ class ProjectAttendanceViewSet(ProjectRecordsViewSet):
             except ValidationError as error:
                 raise ValidationError({"period": error.detail})
             rows = rows.filter(period=period)
-        periods = list(rows.order_by("-period").values_list("period", flat=True).distinct())
+        # `updated_since` picks the months with a changed row; each month is then shown whole.
+        changed = self.filter_queryset(rows)
+        periods = changed.order_by("-period").values_list("period", flat=True).distinct()
         page = self.paginate_queryset(periods)
         shown = page if page is not None else periods
         by_period = {period: [] for period in shown}

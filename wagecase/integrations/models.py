@@ -9,14 +9,40 @@
   same request is retried.
 - WebhookSubscription / WebhookDelivery: outbound notifications of events in the client's scope,
   signed with HMAC-SHA256, retried with backoff, logged with their responses."""
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagecase.core.models import BaseModel, ChangeLoggedModel
 
-from .choices import DeliveryStatus
+from .choices import DeliveryStatus, WebhookEvent
+
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate):
+    """"1200/min" → (1200, 60); DRF's notation (the period's first letter counts). ValueError if malformed."""
+    num, _sep, period = (rate or "").partition("/")
+    if not num.strip().isdigit() or int(num) < 1 or not period or period.strip()[0].lower() not in RATE_PERIODS:
+        raise ValueError(rate)
+    return int(num), RATE_PERIODS[period.strip()[0].lower()]
+
+
+def client_scope(cls, user, action, client_user_field):
+    """A bureau sees only its own client's rows; administrators and office heads those of the clients in
+    their jurisdiction; other roles none (their "*.view_*" is about cases, not other accounts' keys)."""
+    from wagecase.core.choices import Role
+
+    if user.is_bureau:
+        return Q(**{client_user_field: user})
+    if user.is_superuser or user.role in (Role.ADMIN, Role.OFFICE_HEAD):
+        return super(cls, cls).scope_filter(user, action)
+    return None
 
 
 class ApiClient(ChangeLoggedModel):
@@ -38,6 +64,18 @@ class ApiClient(ChangeLoggedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        return client_scope(ApiClient, user, action, "user")
+
+    def clean(self):
+        super().clean()
+        try:
+            parse_rate(self.rate)
+        except ValueError:
+            raise ValidationError({"rate": _("Write the rate as a number of requests per second, minute, hour or day, "
+                                             "e.g. 1200/min.")})
+
 
 class ApiToken(ChangeLoggedModel):
     client = models.ForeignKey(ApiClient, verbose_name=_("API client"), on_delete=models.CASCADE, related_name="tokens")
@@ -58,6 +96,14 @@ class ApiToken(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.client} · {self.name} ({self.prefix}…)"
+
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        return client_scope(ApiToken, user, action, "client__user")
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_valid(self):
@@ -84,6 +130,13 @@ class ApiCall(BaseModel):
         verbose_name = _("API call")
         verbose_name_plural = _("API calls")
         indexes = [models.Index(fields=["client", "time"], name="apicall_client_time_idx")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.status}"
+
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        return client_scope(ApiCall, user, action, "client__user")
 
 
 class IdempotencyRecord(BaseModel):
@@ -118,6 +171,29 @@ class WebhookSubscription(ChangeLoggedModel):
     def __str__(self):
         return f"{self.client} → {self.url}"
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.url and urlsplit(self.url).scheme.lower() not in ("http", "https"):
+            errors["url"] = _("Give an http:// or https:// address.")
+        events = self.events
+        if not isinstance(events, list) or not events:
+            errors["events"] = _("Choose at least one event.")
+        else:
+            unknown = [str(e) for e in events if e not in WebhookEvent.values]
+            if unknown:
+                errors["events"] = _("Unknown events: %(events)s.") % {"events": ", ".join(unknown)}
+            elif len(set(events)) != len(events):
+                errors["events"] = _("An event is listed twice.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        # A bureau sees its own client's subscriptions only (not its region's other clients');
+        # an administrator, those of the clients in its jurisdiction.
+        return _webhook_scope(user, "client__user")
+
 
 class WebhookDelivery(BaseModel):
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
@@ -140,3 +216,20 @@ class WebhookDelivery(BaseModel):
         ordering = ["-created"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
+
+    @classmethod
+    def scope_filter(cls, user, action="view"):
+        return _webhook_scope(user, "subscription__client__user")
+
+
+def _webhook_scope(user, user_path):
+    from wagecase.core.choices import Role
+
+    prefix = user.scope_prefix
+    if prefix is None:
+        return None
+    if user.is_superuser or user.role == Role.ADMIN:
+        return Q(**{f"{user_path}__jurisdiction__code__startswith": prefix}) if prefix else Q()
+    if user.is_bureau:
+        return Q(**{user_path: user})
+    return None

@@ -78,6 +78,11 @@ class ChangeLoggedQuerySet(RestrictedQuerySet):
         from ..signals import log_change
         from ..choices import ChangeAction
 
+        # A bulk change is a change: it moves last_updated, so incremental syncs (`updated_since`) see it.
+        if "last_updated" not in kwargs and any(f.name == "last_updated" for f in self.model._meta.concrete_fields):
+            from django.utils import timezone
+
+            kwargs["last_updated"] = timezone.now()
         with transaction.atomic(using=self.db):
             before = {obj.pk: obj.changelog_data() for obj in self.model._base_manager.filter(pk__in=self.values("pk"))}
             count = super().update(**kwargs)

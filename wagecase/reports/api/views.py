@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from wagecase.core.api.exceptions import Conflict, django_validation_error_to_drf
+from wagecase.core.api.sync import UpdatedSinceFilterBackend
 from wagecase.core.api.views import errors
 from wagecase.core.api.viewsets import WagecaseViewSetMixin
 from wagecase.core.models import Region
@@ -88,10 +89,11 @@ def _report_viewset(kind, request_serializer, label, period_help):
     class ReportViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         queryset = Report.objects.filter(kind=kind).select_related("region").prefetch_related("signatures__user")
         serializer_class = ReportSerializer
-        filter_backends = []
+        filter_backends = [UpdatedSinceFilterBackend]
         permission_action_map = {"sign": "view", "submit": "change", "download": "view"}
 
         def filter_queryset(self, queryset):
+            queryset = super().filter_queryset(queryset)
             region_code = self.request.query_params.get("region_code")
             if region_code:
                 queryset = queryset.filter(region__code__startswith=region_code)
@@ -153,7 +155,10 @@ def _report_viewset(kind, request_serializer, label, period_help):
         def submit(self, request, pk=None):
             return self._act(report_submit)
 
-        @extend_schema(summary=f"Download a {label} (xlsx)", responses={
+        @extend_schema(summary=f"Download a {label} (xlsx)",
+                       description="下载已生成的 Excel 报表（`status` 为 `done` 时）；尚未生成 → 409 `not_ready`。"
+                                   "The generated workbook once `status` is `done`; before that 409 `not_ready`.",
+                       responses={
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(description="The workbook."),
             409: NOT_READY, **errors(401, 403, 404)})
         @action(detail=True, methods=["get"])
@@ -190,7 +195,10 @@ from .serializers import DailyStatusQuerySerializer, DailySubmissionSerializer  
                        "latest first, each with the system's own figures of that county and day and the differences. "
                        "Filters: `campaign`, `day`, `region_code` (prefix).",
                        responses={200: DailySubmissionSerializer(many=True), **errors(401, 403)}),
-    retrieve=extend_schema(summary="Get a daily report", responses={200: DailySubmissionSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get a daily report",
+                           description="一份已报送的日报（零报告亦可），附系统自身统计数及差异。A filed daily report with the "
+                                       "system's own figures of that county and day and the differences.",
+                           responses={200: DailySubmissionSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
         summary="File a daily report or a zero report",
         description="While a campaign has daily reporting on, a county files its day's figures, or `zero_report: true` "
@@ -203,10 +211,11 @@ from .serializers import DailyStatusQuerySerializer, DailySubmissionSerializer  
 class DailySubmissionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = DailySubmission.objects.select_related("region", "submitted_by", "campaign")
     serializer_class = DailySubmissionSerializer
-    filter_backends = []
+    filter_backends = [UpdatedSinceFilterBackend]
     permission_action_map = {"status_board": "view"}
 
     def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
         params = self.request.query_params
         if params.get("campaign", "").isdigit():
             queryset = queryset.filter(campaign_id=params["campaign"])

@@ -1,15 +1,16 @@
 """`manage.py create_api_client NAME --industry housing [--industry transport ...] --region 6205`: a
-bureau account limited to those industries and that region prefix; its token is the last line."""
+bureau account limited to those industries and that region prefix, with its API client and a first
+named token ("default"); the token is the last line."""
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wagecase.core.choices import ChangeSource, DepartmentKind, Industry, Role
+from wagecase.core.choices import ChangeSource
 from wagecase.core.context import change_context
-from wagecase.core.models import User
+from wagecase.integrations.models import parse_rate
+from wagecase.integrations.services import DEFAULT_RATE, create_api_client
 
-from .create_user import check_new_username, default_department, get_region, save_user
-from .issue_token import issue_token
+from .create_user import validation_messages
 
 
 class Command(BaseCommand):
@@ -24,36 +25,22 @@ class Command(BaseCommand):
                             help="Repeat for several industries.")
         parser.add_argument("--region", required=True, help="Region code prefix, e.g. 6205.")
         parser.add_argument("--full-name", dest="full_name", default="", help="e.g. the bureau's name.")
+        parser.add_argument("--contact", default="", help="Who to call about this client (name, phone, e-mail).")
+        parser.add_argument("--rate", default=DEFAULT_RATE, help=f"Rate limit, e.g. 1200/min (default {DEFAULT_RATE}).")
 
-    def handle(self, *args, name, industries, region, full_name, **options):
-        industries = list(dict.fromkeys(i.strip() for i in industries))
-        unknown = [i for i in industries if i not in Industry.values]
-        if unknown:
-            raise CommandError(
-                _("Unknown industry %(industry)s; choose from: %(choices)s.")
-                % {"industry": ", ".join(unknown), "choices": ", ".join(Industry.values)}
-            )
-        with change_context(source=ChangeSource.COMMAND, label="manage.py create_api_client"), transaction.atomic():
-            check_new_username(name)
-            jurisdiction = get_region(region)
-            department = None
-            for industry in industries:
-                if industry in DepartmentKind.values:
-                    department = default_department(industry, jurisdiction)
-                    if department:
-                        break
-            user = User(
-                username=name,
-                full_name=full_name or name,
-                role=Role.BUREAU,
-                industries=industries,
-                jurisdiction=jurisdiction,
-                department=department,
-            )
-            save_user(user)
-            token, _created = issue_token(user)
+    def handle(self, *args, name, industries, region, full_name, contact="", rate=DEFAULT_RATE, **options):
+        try:
+            parse_rate(rate)
+        except ValueError:
+            raise CommandError(_("Write the rate as a number of requests per second, minute, hour or day, e.g. 1200/min."))
+        with change_context(source=ChangeSource.COMMAND, label="manage.py create_api_client"):
+            try:
+                client, key = create_api_client(name, industries, region, full_name=full_name, contact=contact, rate=rate)
+            except ValidationError as error:
+                raise CommandError(validation_messages(error))
+        user = client.user
         self.stdout.write(
-            _("Created API client %(name)s for %(industries)s in %(region)s. API token:")
-            % {"name": name, "industries": ", ".join(industries), "region": jurisdiction}
+            _("Created API client %(name)s for %(industries)s in %(region)s (rate %(rate)s). API token:")
+            % {"name": name, "industries": ", ".join(user.industries), "region": user.jurisdiction, "rate": client.rate}
         )
-        self.stdout.write(token.key)
+        self.stdout.write(key)
