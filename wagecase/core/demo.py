@@ -133,6 +133,11 @@ def seed_core(rng, out):
         user.set_password(DEMO_PASSWORD)
         user.full_clean()
         user.save()
+    # The demo bureaus are API clients (named tokens, throttling, call log, webhooks): see docs/integration.*.md.
+    from wagecase.integrations.models import ApiClient
+
+    for user in User.objects.filter(role=Role.BUREAU, username__in=[u[0] for u in DEMO_USERS]):
+        ApiClient.objects.get_or_create(user=user, defaults={"name": user.username, "contact": user.full_name})
     if not User.objects.filter(username="superadmin").exists():
         User.objects.create_superuser("superadmin", password=DEMO_PASSWORD, full_name="超级管理员", role=Role.ADMIN, jurisdiction_id="62")
     out(f"users: {User.objects.count()}")

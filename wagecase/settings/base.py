@@ -171,9 +171,57 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "wagecase API",
-    "DESCRIPTION": "REST API v1 of wagecase (根治欠薪案件管理). See shared API.md for the binding contract.",
+    "TITLE": "wagecase API · 根治欠薪案件管理 REST API v1",
+    "DESCRIPTION": (
+        "根治欠薪案件管理系统的 REST API（v1），供住建、交通等行业主管部门（bureau）、总包单位实名制系统和本单位脚本对接。\n\n"
+        "- **认证**：请求头 `Authorization: Token <key>`（`manage.py create_api_client` / `issue_token` 签发；"
+        "具名令牌可轮换、吊销：`/api/v1/clients/me/tokens/`）；无凭据 → 401。\n"
+        "- **范围**：只能看到和修改本辖区（行政区划代码前缀）内、本行业的数据；范围外的对象与不存在的对象一样返回 **404**；"
+        "角色无权的操作返回 403。\n"
+        "- **增量同步**：所有列表支持 `updated_since`；大表全量同步用游标分页 `?cursor=`；POST 带 `Idempotency-Key` "
+        "请求头可安全重试。\n"
+        "- **错误**：400 `{\"字段\": [\"信息\"]}`；409 `{\"detail\", \"code\"}`；请求要么全部生效，要么全不生效。\n"
+        "- **分页**：`{\"count\", \"next\", \"previous\", \"results\"}`，`?page=`、`?page_size=`（≤ 500）。\n"
+        "- **个人信息**：无权查看的角色看到脱敏值：身份证号 `620502********123X`，手机号 `138****5678`。\n"
+        "- **事件推送（webhook）**：`/api/v1/webhooks/` 订阅，HMAC-SHA256 签名 `X-Wagecase-Signature`，失败按退避重试。\n\n"
+        "金额为元、两位小数的字符串（`\"12500.00\"`）；日期 `YYYY-MM-DD`；时间 ISO 8601（带时区）；月份 `YYYY-MM`。"
+        "对接指南：仓库 `docs/integration.zh.md`。\n\n"
+        "---\n\n"
+        "REST API v1 of wagecase (wage-arrears case management) for industry bureaus (housing, transport…), "
+        "contractors' real-name systems and the offices' own scripts. Authenticate with `Authorization: Token <key>`; "
+        "a bureau client sees only its industries in its region prefix (anything else is 404); every list takes "
+        "`updated_since`, large tables sync with `?cursor=`, and a POST with an `Idempotency-Key` header may be retried "
+        "safely. Errors: 400 by field, 409 `{detail, code}`, 401, 403, 404, 429. Integration guide: "
+        "`docs/integration.en.md`."
+    ),
     "VERSION": "1.0.0",
+    # Tags are the first path segment after /api/v1/; each is described in Chinese for the bureaus' engineers.
+    "TAGS": [
+        {"name": "projects", "description": "在建工程项目台账及五项制度（专用账户、实名制、总包代发、工资保证金、维权告示牌）、合规评估、欠薪汇总。Projects and the five core systems."},
+        {"name": "warnings", "description": "项目预警（如未按月足额发放、专用账户未拨付）。Early warnings on projects."},
+        {"name": "clues", "description": "欠薪线索（投诉举报）的登记、受理、分类、转办、办结。Clues (complaints) and their handling."},
+        {"name": "cases", "description": "欠薪案件台账：五有（责任单位、责任领导、责任人、措施、时限）、支付记录、限期支付指令。Arrears cases."},
+        {"name": "incidents", "description": "突发事件（群体性讨薪、堵路、极端事件）的报告与处置。Emergency incidents."},
+        {"name": "inspections", "description": "劳动保障监察检查记录（检查表、发现问题、证据照片）。Inspections."},
+        {"name": "rectifications", "description": "限期整改指令书：复查、逾期、移交处罚。Rectification orders."},
+        {"name": "penalties", "description": "行政处罚决定书。Penalty decisions."},
+        {"name": "campaigns", "description": "专项检查行动及其进度。Inspection campaigns."},
+        {"name": "draws", "description": "“双随机、一公开”抽查。Double-random draws."},
+        {"name": "blacklist", "description": "拖欠农民工工资失信联合惩戒名单：告知、异议、决定、移出。Credit-punishment listings."},
+        {"name": "publications", "description": "重大劳动保障违法行为社会公布。Publication of major violations."},
+        {"name": "credit-exports", "description": "向信用信息共享平台推送。Exports to the credit-information platform."},
+        {"name": "ratings", "description": "用人单位劳动保障守法诚信等级评价（A/B/C）。Enterprise credit ratings."},
+        {"name": "public", "description": "无需登录的公开查询（失信名单，身份证号脱敏）。Public endpoints, no login."},
+        {"name": "stats", "description": "统计数据：工作汇总、清零倒计时。Figures."},
+        {"name": "reports", "description": "周报、月报、季报（后台生成 Excel，签字、报送）与日报。Reports."},
+        {"name": "enterprises", "description": "企业（按统一社会信用代码）。Enterprises, by USCC."},
+        {"name": "departments", "description": "政府部门（人社、住建、交通等）。Departments."},
+        {"name": "regions", "description": "行政区划（GB/T 2260）。Regions."},
+        {"name": "users", "description": "当前调用者（角色、辖区、行业）。The caller."},
+        {"name": "notifications", "description": "站内通知。In-app notifications."},
+        {"name": "clients", "description": "API 客户端：本客户端信息、具名令牌（创建、轮换、吊销）、调用日志。API clients and their tokens."},
+        {"name": "webhooks", "description": "事件推送订阅及投递记录（HMAC-SHA256 签名，失败退避重试）。Webhook subscriptions and deliveries."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -22,5 +22,6 @@ class ModelActionPermission(BasePermission):
         if queryset is None:
             return True
         model = queryset.model
-        action = required_action(request, view)
+        # A viewset may refine the action (e.g. GET on an action mapped to "change" for its POST).
+        action = view.get_model_action() if hasattr(view, "get_model_action") else required_action(request, view)
         return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
