@@ -164,17 +164,17 @@ LISTING_FILTERS = ("Filters: `status` (repeatable), `subject_type`, `person_role
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List credit-punishment listings",
+        summary="List credit-punishment listings (失信联合惩戒名单)",
         description="Listings (失信联合惩戒名单) in the caller's scope (bureau clients: those of their industries' cases), "
                     "latest notice first. " + LISTING_FILTERS + " Persons' ID numbers are masked unless the caller may "
                     "see personal data.",
         responses={200: ListingSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a listing", description="With its objections. An unmasked ID number is logged.",
+    retrieve=extend_schema(summary="Get a listing (名单详情)", description="With its objections. An unmasked ID number is logged.",
                            responses={200: ListingSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Propose a listing (advance notice)",
-        description="Proposes the case's enterprise (`uscc`) or a person (`id_number`, `name`, `person_role`) for the "
+        summary="Propose a listing (advance notice) (拟列入名单（告知）)",
+        description="拟将欠薪案件的用人单位或责任人员列入失信联合惩戒名单，先书面告知，5 个工作日内可陈述申辩。Proposes the case's enterprise (`uscc`) or a person (`id_number`, `name`, `person_role`) for the "
                     "list and records the written advance notice (失信告知书) served on `notified_on` (default today): "
                     "status `notified`, a `notice_number`, and `objection_due`, the 5th working day after the notice "
                     "(on the working-day calendar with its holidays and make-up days). Criteria (Decree 45 art. 5) not "
@@ -229,7 +229,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         return self.respond(listing)
 
     @extend_schema(
-        summary="Decide a listing",
+        summary="Decide a listing (作出列入决定)",
         description="The decision (列入决定) `{decided_on (default today), comment}`: `listed` from `decided_on`, "
                     "`expires_on` 3 years later, published the same day, with a `decision_number`. Only a `notified` "
                     "listing (else 409 `wrong_state`), only after `objection_due` has passed (on or before it → 409 "
@@ -242,7 +242,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         return self.run(services.listing_decide, ListingDecideSerializer)
 
     @extend_schema(
-        summary="Remove a listing early (credit repair)",
+        summary="Remove a listing early (credit repair) (提前移出（信用修复）)",
         description="信用修复 `{\"reason\": \"credit_repair\", \"pledge\", \"removed_on\" (default today)}` → `removed`. "
                     "Only a listing in force (else 409 `wrong_state`), only when the case is cleared and at least 6 "
                     "months have passed since it was cleared (else 409 `repair_not_allowed`); the written pledge is "
@@ -253,10 +253,10 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     def remove(self, request, pk=None):
         return self.run(services.listing_remove, ListingRemoveSerializer)
 
-    @extend_schema(methods=["GET"], summary="A listing's objections", description="Oldest first.",
+    @extend_schema(methods=["GET"], summary="A listing's objections (陈述申辩列表)", description="Oldest first.",
                    responses={200: ObjectionSerializer(many=True), **errors(401, 403, 404)})
     @extend_schema(
-        methods=["POST"], summary="Record an objection",
+        methods=["POST"], summary="Record an objection (登记陈述申辩)",
         description="An objection (陈述申辩) `{text, received_on (default today)}` received during the objection period: "
                     "after `objection_due` → 409 `objection_period`; a listing no longer `notified` → 409 `wrong_state`. "
                     "Answers the objection; the decision waits until it is reviewed.",
@@ -274,7 +274,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Review an objection",
+        summary="Review an objection (复核陈述申辩)",
         description="`{\"outcome\": \"upheld\"|\"rejected\", \"review\"}`: `upheld` withdraws the listing (`withdrawn`); "
                     "`rejected` lets the decision go ahead. An objection already reviewed → 409 `wrong_state`. "
                     "Answers the listing.",
@@ -291,7 +291,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
             services.objection_review(objection=objection, user=request.user, **data)
         return self.respond(listing)
 
-    @extend_schema(summary="A listing's timeline",
+    @extend_schema(summary="A listing's timeline (名单办理记录)",
                    description="Its events, oldest first: proposal and notice, objections and reviews, decision, "
                                "publication, pushes to the credit platform, removal or expiry (by the daily job: "
                                "`user` null, `job` set), notes.",
@@ -302,7 +302,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         events = ListingEvent.objects.filter(listing=listing).select_related("user").order_by("created", "pk")
         return paginated(self, events, ListingEventSerializer)
 
-    @extend_schema(summary="Add a note to a listing's timeline", description="`{comment}`; answers the timeline entry.",
+    @extend_schema(summary="Add a note to a listing's timeline (添加名单备注)", description="`{comment}`; answers the timeline entry.",
                    request=ListingNoteSerializer,
                    responses={201: ListingEventSerializer, **errors(400, 401, 403, 404)})
     @action(detail=True, methods=["post"])
@@ -313,7 +313,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
             event = services.listing_note(listing=listing, user=request.user, **data)
         return Response(ListingEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Download the advance notice as PDF",
+    @extend_schema(summary="Download the advance notice as PDF (下载列入告知书（PDF）)",
                    description="The numbered advance notice (失信联合惩戒对象名单列入告知书) served on the subject, in "
                                "Chinese; a person's ID number is printed masked.",
                    responses={(200, "application/pdf"): PDF, **errors(401, 403, 404)})
@@ -324,7 +324,7 @@ class ListingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         data = document_function("listing_notice_pdf")(listing)
         return file_response(data, "application/pdf", f"{listing.notice_number}.pdf")
 
-    @extend_schema(summary="Download the listing decision as PDF",
+    @extend_schema(summary="Download the listing decision as PDF (下载列入决定书（PDF）)",
                    description="The decision (失信联合惩戒对象名单列入决定书) of a decided listing, in Chinese; 404 before "
                                "the decision.",
                    responses={(200, "application/pdf"): PDF, **errors(401, 403, 404)})
@@ -358,7 +358,7 @@ class PublicListRateThrottle(BaseThrottle):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Public list of serious wage-arrears violators (no login)",
+        summary="Public list of serious wage-arrears violators (no login) (失信名单公开查询（无需登录）)",
         description="公开查询: the entries listed and not expired (in force today) — never notified, withdrawn, removed or "
                     "expired ones. Only what is published: the subject's name, USCC (enterprises), ID number always "
                     "masked (persons), the enterprise, basis, facts, deciding office, decision number and term. "
@@ -386,17 +386,17 @@ class PublicListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List major-violation publication batches",
+        summary="List major-violation publication batches (重大违法行为社会公布批次列表)",
         description="Quarterly batches (重大劳动保障违法行为社会公布) of the offices in the caller's jurisdiction, latest "
                     "quarter first. Filters: `status` (repeatable), `region_code` (prefix), `year`, `quarter`, `q` "
                     "(title, enterprise name or USCC of an entry).",
         responses={200: PublicationBatchSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a publication batch", description="With its entries and download links.",
+    retrieve=extend_schema(summary="Get a publication batch (公布批次详情)", description="With its entries and download links.",
                            responses={200: PublicationBatchDetailSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Prepare a quarter's publication batch",
-        description="`{region_code, year, quarter}` (a city or county office in the caller's jurisdiction): a `draft` "
+        summary="Prepare a quarter's publication batch (新建季度公布批次)",
+        description="按季度准备重大劳动保障违法行为社会公布批次。`{region_code, year, quarter}` (a city or county office in the caller's jurisdiction): a `draft` "
                     "with every case of the office's region that qualifies by the quarter's end and was never "
                     "published (referred for prosecution, or an ignored order on arrears over the criminal threshold). "
                     "The office's batch for that quarter exists → 409 `batch_exists`.",
@@ -448,14 +448,14 @@ class PublicationBatchViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
             service(batch=batch, user=self.request.user, **data)
         return self.respond(batch)
 
-    @extend_schema(summary="Review a batch", request=None,
+    @extend_schema(summary="Review a batch (审核公布批次)", request=None,
                    description="`draft` → `reviewed` (else 409 `wrong_state`); a batch without entries → 409 `empty`.",
                    responses={200: PublicationBatchDetailSerializer, **BATCH_ERRORS})
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self.run(services.batch_review)
 
-    @extend_schema(summary="Approve a batch", request=None,
+    @extend_schema(summary="Approve a batch (批准公布批次)", request=None,
                    description="`reviewed` → `approved`, by the office head (else 403) who is not the reviewer (409 "
                                "`same_person`).",
                    responses={200: PublicationBatchDetailSerializer, **BATCH_ERRORS})
@@ -463,13 +463,13 @@ class PublicationBatchViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
     def approve(self, request, pk=None):
         return self.run(services.batch_approve)
 
-    @extend_schema(summary="Publish a batch", description="`approved` → `published` on `published_on` (default today).",
+    @extend_schema(summary="Publish a batch (公布)", description="`approved` → `published` on `published_on` (default today).",
                    request=PublicationPublishSerializer, responses={200: PublicationBatchDetailSerializer, **BATCH_ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self.run(services.batch_publish, PublicationPublishSerializer)
 
-    @extend_schema(summary="Add a case to a batch",
+    @extend_schema(summary="Add a case to a batch (批次添加案件)",
                    description="`{case}` while the batch is a `draft` (else 409 `wrong_state`): a major violation of the "
                                "office's region (400 on `case` when outside it; 409 `basis_not_met` when it does not "
                                "qualify; 409 `already_listed` when it is in a batch already). Answers the entry, its "
@@ -483,7 +483,7 @@ class PublicationBatchViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
             entry = services.batch_entry_add(batch=batch, user=request.user, **data)
         return Response(PublicationEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Take an entry out of a batch", request=None,
+    @extend_schema(summary="Take an entry out of a batch (从批次移除条目)", request=None,
                    description="While the batch is a `draft` (else 409 `wrong_state`).",
                    responses={204: None, **BATCH_ERRORS})
     @action(detail=True, methods=["delete"], url_path=r"entries/(?P<entry_id>\d+)", filter_backends=[])
@@ -496,7 +496,7 @@ class PublicationBatchViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
             services.batch_entry_remove(entry=entry, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Download a batch as Excel", description="The publication table (name, USCC, address, legal "
+    @extend_schema(summary="Download a batch as Excel (下载公布批次（Excel）)", description="The publication table (name, USCC, address, legal "
                    "representative, facts, handling). 404 when the document cannot be made.",
                    responses={(200, XLSX_TYPE): XLSX, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, XLSXRenderer], filter_backends=[])
@@ -505,7 +505,7 @@ class PublicationBatchViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
         data = document_function("publication_xlsx")(batch)
         return file_response(data, XLSX_TYPE, f"{batch.title}.xlsx")
 
-    @extend_schema(summary="Download a batch as PDF", description="The publication as a Chinese document. 404 when the "
+    @extend_schema(summary="Download a batch as PDF (下载公布批次（PDF）)", description="The publication as a Chinese document. 404 when the "
                    "document cannot be made.", responses={(200, "application/pdf"): PDF, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer], filter_backends=[])
     def pdf(self, request, pk=None):
@@ -519,14 +519,14 @@ class PublicationBatchViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List labour-compliance ratings",
+        summary="List labour-compliance ratings (守法诚信等级列表)",
         description="Ratings (守法诚信等级 A/B/C) of the enterprises in the caller's scope. Filters: `rating` (the one in "
                     "force, repeatable), `computed`, `adjusted` (bool), `region_code` (the enterprise's, prefix), "
                     "`enterprise_uscc`, `q` (name, USCC). `listed`: on the credit-punishment list in force.",
         responses={200: EnterpriseRatingSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Get an enterprise's rating",
+        summary="Get an enterprise's rating (企业守法诚信等级)",
         description="By the enterprise's USCC (18 characters) or the rating's id: `computed` with its `reasons`, "
                     "`adjusted` and its reason, `rating` in force, and the documented `rules`.",
         responses={200: EnterpriseRatingDetailSerializer, **errors(401, 403, 404)},
@@ -596,7 +596,7 @@ class EnterpriseRatingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
     def retrieve(self, request, *args, **kwargs):
         return self.respond(self.get_object())
 
-    @extend_schema(summary="Adjust a rating",
+    @extend_schema(summary="Adjust a rating (调整等级)",
                    description="`{\"rating\": \"A\"|\"B\"|\"C\"|\"\", \"reason\"}` by the office head (else 403), the reason "
                                "recorded; an empty rating returns to the computed one. The enterprise's rating in force "
                                "follows.",
@@ -609,7 +609,7 @@ class EnterpriseRatingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
             rating = services.rating_adjust(enterprise=enterprise, user=request.user, **data)
         return self.respond(rating)
 
-    @extend_schema(summary="Recompute a rating", request=None,
+    @extend_schema(summary="Recompute a rating (重新评定等级)", request=None,
                    description="Recomputes the enterprise's rating today by the rules (also for an enterprise in scope "
                                "not rated yet, named by USCC); an adjustment stays in force.",
                    responses={200: EnterpriseRatingDetailSerializer, **errors(401, 403, 404)})
@@ -626,16 +626,16 @@ class EnterpriseRatingViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixin
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List pushes to the credit-information platform",
+        summary="List pushes to the credit-information platform (信用信息共享平台推送记录)",
         description="Exports (信用信息共享平台推送) of the offices in the caller's jurisdiction, latest first. Filters: "
                     "`region_code` (prefix), `created_after`/`created_before` (dates).",
         responses={200: CreditExportSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a credit-platform export", description="With the listings and actions it sent.",
+    retrieve=extend_schema(summary="Get a credit-platform export (推送记录详情)", description="With the listings and actions it sent.",
                            responses={200: CreditExportDetailSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Push to the credit-information platform",
-        description="`{region_code}` (optional, default the caller's office): one JSON file with every decision, "
+        summary="Push to the credit-information platform (推送至信用信息共享平台)",
+        description="将列入、移出和到期信息推送至信用信息共享平台。`{region_code}` (optional, default the caller's office): one JSON file with every decision, "
                     "removal and expiry of the office's listings not sent before (each sent once). Needs the "
                     "personal-data permission (the file carries full ID numbers; else 403). Nothing new → 409 "
                     "`nothing_to_export`.",
@@ -671,7 +671,7 @@ class CreditExportViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Re
         return Response(CreditExportDetailSerializer(export, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Download an export's JSON file",
+    @extend_schema(summary="Download an export's JSON file (下载推送文件（JSON）)",
                    description="The file as sent (format `wagecase.credit-export/1`, full identifiers): needs the "
                                "personal-data permission (else 403); the access to persons' ID numbers is logged.",
                    responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.BINARY, description="The JSON file."),

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from projects.models import Worker
@@ -508,6 +508,8 @@ class ZeroClearanceCountySerializer(serializers.Serializer):
     overdue_cases = serializers.IntegerField()
 
 
+# One object, though answered by the viewset's `list` action (else the schema would say an array).
+@extend_schema_serializer(many=False)
 class ZeroClearanceSerializer(serializers.Serializer):
     """两清零 figures: government/SOE/PPP arrears by 31 December, all others before the Spring Festival."""
 

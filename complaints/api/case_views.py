@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -39,6 +39,97 @@ CASE_CONFLICT = OpenApiResponse(
                 "`no_order`, `order_not_ignored`, `referral_not_allowed`, `referral_exists`, `clue_has_case` or `clue_not_wage_arrears`."
 )
 WRITE_ERRORS = {**errors(400, 401, 403, 404), 409: CASE_CONFLICT}
+
+# Illustrative data: a case in Qinzhou district (620502), Tianshui.
+FIVE_HAVES = {
+    "responsible_unit": "天水市秦州区住房和城乡建设局",
+    "responsible_leader": "陈志刚",
+    "responsible_person": "马文博",
+    "measures": "约谈施工总承包单位甘肃陇秦建设工程有限公司，责令先行清偿；督促建设单位拨付人工费用至农民工工资专用账户。",
+    "deadline": "2026-04-15",
+}
+CASE_FROM_CLUE = {"source_clue": "620502-2026-000137", **FIVE_HAVES, "supervision_level": "county"}
+CASE_STANDALONE = {
+    "project_code": "TS-620502-101",
+    "enterprise": {"uscc": "91620502MA73K8H2XA", "name": "天水华陇劳务有限公司"},
+    "occurred_on": "2026-01-31",
+    "workers_owed": 3,
+    "amount_owed": "37500.00",
+    "description": "2025 年 12 月至 2026 年 1 月钢筋班组工资未足额支付。",
+    "workers": [
+        {"name": "王建军", "id_number": "62050219870722123X", "amount_owed": "12500.00"},
+        {"name": "李红梅", "id_number": "620502199007224565", "amount_owed": "12500.00"},
+        {"name": "张志强", "id_number": "620502198503141238", "amount_owed": "12500.00"},
+    ],
+    **FIVE_HAVES,
+}
+CASE_RESPONSE = {
+    "id": 58,
+    "url": "https://wagecase.example.gov.cn/api/v1/cases/58/",
+    "page_url": "https://wagecase.example.gov.cn/clues/cases/58/",
+    **CASE_STANDALONE,
+    "project_name": "秦州区藉河南岸棚户区改造项目（三期）",
+    "region_code": "620502",
+    "region_name": "甘肃省天水市秦州区",
+    "source_clue": None,
+    "source_inspection": None,
+    "workers": [
+        {"id": 201, "name": "王建军", "id_number": "620502********123X", "amount_owed": "12500.00",
+         "amount_paid": "0.00", "worker": 3318},
+        {"id": 202, "name": "李红梅", "id_number": "620502********4565", "amount_owed": "12500.00",
+         "amount_paid": "0.00", "worker": 3319},
+        {"id": 203, "name": "张志强", "id_number": "620502********1238", "amount_owed": "12500.00",
+         "amount_paid": "0.00", "worker": None},
+    ],
+    "supervision_level": "none",
+    "supervision_level_display": "未挂牌督办",
+    "leader_in_charge": "",
+    "industry": "housing",
+    "amount_paid": "0.00",
+    "workers_paid": 0,
+    "amount_outstanding": "37500.00",
+    "status": "open",
+    "status_display": "未结清",
+    "cleared_on": None,
+    "government_type": True,
+    "zero_clearance_due": "2026-12-31",
+    "days_left": 290,
+    "overdue": False,
+    "key_monitoring": False,
+    "order_issued_on": None,
+    "pay_by": None,
+    "order_ignored": False,
+    "criminal_threshold_met": True,
+    "compensation_percent": None,
+    "compensation_ordered_on": None,
+    "referral": None,
+    "payments": [],
+    "incidents": [],
+    "opened_by": {"id": 7, "name": "刘晓燕"},
+    "created": "2026-03-16T15:20:08+08:00",
+    "last_updated": "2026-03-16T15:20:08+08:00",
+}
+CASE_EXAMPLES = [
+    OpenApiExample("由线索立案 From a clue", request_only=True, value=CASE_FROM_CLUE,
+                   description="带 `source_clue`（已分类为欠薪的线索）时，企业、项目、人数、金额和事实从线索带入。"),
+    OpenApiExample("直接立案 Without a clue", request_only=True, value=CASE_STANDALONE,
+                   description="“五个有”：责任单位、责任领导、具体责任人、具体措施、完成时限，均为必填。"
+                               "`workers` 为可选的欠薪工人明细，合计等于 `amount_owed`。"),
+    OpenApiExample("欠薪案件 Case", response_only=True, value=CASE_RESPONSE,
+                   description="政府投资项目的欠薪须于当年 12 月 31 日前清零（`zero_clearance_due`）。"),
+]
+PAYMENT_EXAMPLES = [
+    OpenApiExample("企业支付 Paid by the enterprise", request_only=True,
+                   value={"amount": "12500.00", "workers": 1, "paid_on": "2026-03-20", "source": "enterprise"}),
+    OpenApiExample("动用工资保证金 Deposit drawdown", request_only=True,
+                   value={"amount": "25000.00", "workers": 2, "paid_on": "2026-03-25", "source": "deposit"},
+                   description="`source: deposit` 动用项目工资保证金，由银行直接支付给农民工。"),
+    OpenApiExample("清偿记录 Payment", response_only=True, value={
+        "id": 311, "case": 58, "amount": "12500.00", "workers": 1, "paid_on": "2026-03-20", "source": "enterprise",
+        "source_display": "企业支付", "drawdown": None, "recorded_by": {"id": 7, "name": "刘晓燕"},
+        "created": "2026-03-20T16:05:41+08:00", "case_status": "open", "case_amount_outstanding": "25000.00",
+    }),
+]
 
 
 @contextmanager
@@ -70,24 +161,25 @@ CASE_FILTERS = ("Filters: `status` (`open`/`cleared`), `region_code` (prefix), `
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List arrears cases",
-        description="Cases in the caller's scope (bureau clients: cases on their industries' projects), latest first. "
+        summary="List arrears cases (欠薪案件列表)",
+        description="本辖区（行业主管部门：本行业项目）的欠薪案件，不解决不销账。Cases in the caller's scope (bureau clients: cases on their industries' projects), latest first. "
                     + CASE_FILTERS + " Workers' ID numbers are masked unless the caller may see personal data.",
         responses={200: ArrearsCaseSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get an arrears case", responses={200: ArrearsCaseSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get an arrears case (欠薪案件详情)", responses={200: ArrearsCaseSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Open an arrears case",
-        description="Opens a case with its five haves (responsible unit, leader, person, measures, deadline: all "
+        summary="Open an arrears case (登记欠薪案件)",
+        description="欠薪案件立案，须填“五个有”（责任单位、责任领导、具体责任人、具体措施、完成时限）。Opens a case with its five haves (responsible unit, leader, person, measures, deadline: all "
                     "required). `enterprise` {uscc, name}: an unknown USCC creates the enterprise. With `source_clue` "
                     "(a wage-arrears clue in the caller's scope) the clue's employer, project, county, workers, amount "
                     "and facts are carried over; a clue that already opened a case → 409 `clue_has_case`, one of "
                     "another category → 409 `clue_not_wage_arrears`. Without project or clue, `region_code` is needed. "
                     "`workers` (optional) must add up to `amount_owed`. Invalid input answers 400 and saves nothing.",
         responses={201: ArrearsCaseSerializer, **WRITE_ERRORS},
+        examples=CASE_EXAMPLES,
     ),
     partial_update=extend_schema(
-        summary="Change a case's five haves or supervision",
+        summary="Change a case's five haves or supervision (修改“五个有”或挂牌督办)",
         description="Only the five haves, `description`, `supervision_level` and `leader_in_charge` (with an optional "
                     "`comment`); any other field → 400. Each change is on the timeline.",
         request=ArrearsCaseUpdateSerializer,
@@ -151,15 +243,16 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
     # --- Payments ------------------------------------------------------------------------------
 
     @extend_schema(
-        methods=["GET"], summary="A case's payments", description="Its instalments, oldest first.",
+        methods=["GET"], summary="A case's payments (案件清偿记录)", description="Its instalments, oldest first.",
         responses={200: CasePaymentSerializer(many=True), **errors(401, 403, 404)},
     )
     @extend_schema(
-        methods=["POST"], summary="Record a payment",
-        description="An instalment `{amount, workers, paid_on, source}`; `source` `deposit` draws the project's wage "
+        methods=["POST"], summary="Record a payment (登记清偿款)",
+        description="登记一笔清偿款（企业支付、动用工资保证金、应急周转金或建设单位垫付）；未兑付金额为零时案件结清。An instalment `{amount, workers, paid_on, source}`; `source` `deposit` draws the project's wage "
                     "deposit down. More than outstanding → 400 on `amount`; a cleared case → 409 `cleared`. When "
                     "nothing is outstanding the case becomes `cleared`. Answers the payment.",
         request=CasePaymentSerializer, responses={201: CasePaymentSerializer, **WRITE_ERRORS},
+        examples=PAYMENT_EXAMPLES,
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def payments(self, request, pk=None):
@@ -185,8 +278,8 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
     # --- Order, compensation, referral -----------------------------------------------------------
 
     @extend_schema(
-        summary="Issue the order to pay",
-        description="Records the written order to pay (限期支付指令) `{issued_on, pay_by}`. Once per case (again → 409 "
+        summary="Issue the order to pay (下达限期支付指令)",
+        description="下达书面限期支付指令。Records the written order to pay (限期支付指令) `{issued_on, pay_by}`. Once per case (again → 409 "
                     "`order_exists`); a cleared case → 409 `cleared`. `order_ignored` becomes true once `pay_by` has "
                     "passed with less than the amount owed paid by that day.",
         request=CaseOrderSerializer, responses={200: ArrearsCaseSerializer, **WRITE_ERRORS},
@@ -196,7 +289,7 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
         return self.run(services.case_order, CaseOrderSerializer)
 
     @extend_schema(
-        summary="Order extra compensation",
+        summary="Order extra compensation (责令加付赔偿金)",
         description="Extra compensation of `percent` (50–100) % of the amount owed, on an order to pay that was ignored "
                     "(no order → 409 `no_order`; not ignored → 409 `order_not_ignored`).",
         request=CaseCompensationSerializer, responses={200: ArrearsCaseSerializer, **WRITE_ERRORS},
@@ -205,18 +298,18 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
     def compensation(self, request, pk=None):
         return self.run(services.case_compensation, CaseCompensationSerializer)
 
-    @extend_schema(methods=["GET"], summary="A case's criminal referral",
+    @extend_schema(methods=["GET"], summary="A case's criminal referral (查询移送公安情况)",
                    responses={200: CriminalReferralSerializer, **errors(401, 403, 404)},
                    description="404 when the case was not referred.")
     @extend_schema(
-        methods=["POST"], summary="Refer a case to the police",
+        methods=["POST"], summary="Refer a case to the police (移送公安机关（行刑衔接）)",
         description="行刑衔接 `{referred_on, police_unit, status, outcome}`: only when the order to pay was ignored and "
                     "`criminal_threshold_met` (else 409 `no_order` / `referral_not_allowed`); once (→ 409 "
                     "`referral_exists`).",
         request=CriminalReferralSerializer, responses={201: CriminalReferralSerializer, **WRITE_ERRORS},
     )
     @extend_schema(
-        methods=["PATCH"], summary="Update a case's referral", description="`{status, outcome}`; 404 when not referred.",
+        methods=["PATCH"], summary="Update a case's referral (更新移送进展)", description="`{status, outcome}`; 404 when not referred.",
         request=CaseReferralUpdateSerializer, responses={200: CriminalReferralSerializer, **errors(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["get", "post", "patch"], filter_backends=[])
@@ -243,7 +336,7 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
 
     # --- Timeline and notes ----------------------------------------------------------------------
 
-    @extend_schema(summary="A case's timeline",
+    @extend_schema(summary="A case's timeline (案件办理记录)",
                    description="Its events, oldest first: opening, changes, payments, clearing, order, compensation, "
                                "referral, incidents and notes.",
                    responses={200: CaseEventSerializer(many=True), **errors(401, 403, 404)})
@@ -255,7 +348,7 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
         data = CaseEventSerializer(page if page is not None else events, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    @extend_schema(summary="Add a note to a case's timeline", request=CaseNoteSerializer,
+    @extend_schema(summary="Add a note to a case's timeline (添加案件备注)", request=CaseNoteSerializer,
                    responses={201: CaseEventSerializer, **errors(400, 401, 403, 404)})
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
@@ -268,8 +361,8 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
 
     # --- Key monitoring --------------------------------------------------------------------------
 
-    @extend_schema(summary="Open key-monitoring cases",
-                   description="Open cases owing ≥ ¥1,000,000 or ≥ 30 workers, biggest outstanding amount first. "
+    @extend_schema(summary="Open key-monitoring cases (重点监控清单)",
+                   description="欠薪 100 万元以上或 30 人以上的未结清案件。Open cases owing ≥ ¥1,000,000 or ≥ 30 workers, biggest outstanding amount first. "
                                "The list filters apply.",
                    responses={200: ArrearsCaseSerializer(many=True), **errors(400, 401, 403)})
     @action(detail=False, methods=["get"], url_path="key-monitoring")
@@ -287,20 +380,20 @@ class ArrearsCaseViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Ret
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List emergency incidents",
+        summary="List emergency incidents (突发事件列表)",
         description="Incidents in the caller's scope, latest first. Filters: `kind`, `serious`, `region_code` (prefix), "
                     "`closed`, `occurred_after`/`occurred_before`, `project_code`, `case`, `q`.",
         responses={200: IncidentSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get an incident", responses={200: IncidentSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get an incident (突发事件详情)", responses={200: IncidentSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Report an emergency incident",
-        description="`report_late` is true when reported more than 10 minutes after it occurred (5 if `serious`). A "
+        summary="Report an emergency incident (报告突发事件)",
+        description="突发事件须在 10 分钟内（重大事件 5 分钟内）报告。`report_late` is true when reported more than 10 minutes after it occurred (5 if `serious`). A "
                     "linked `case` must lie in the same county; the incident goes on the case's timeline.",
         responses={201: IncidentSerializer, **errors(400, 401, 403)},
     ),
     partial_update=extend_schema(
-        summary="Update an incident",
+        summary="Update an incident (续报突发事件)",
         description="Measures, cause, damage, public reaction, place, people involved; the closing report closes it "
                     "(`closed_at` default now). Other fields → 400.",
         request=IncidentUpdateSerializer, responses={200: IncidentSerializer, **errors(400, 401, 403, 404)},
@@ -340,8 +433,8 @@ class ZeroClearanceViewSet(WagecaseViewSetMixin, viewsets.GenericViewSet):
     serializer_class = ZeroClearanceSerializer
 
     @extend_schema(
-        summary="Clear-to-zero figures",
-        description="As of `as_of` (default today), over the open cases in the caller's scope (`region_code` narrows by "
+        summary="Clear-to-zero figures (两清零统计)",
+        description="政府投资、国企和 PPP 项目欠薪当年年底前清零，其他欠薪春节前动态清零。As of `as_of` (default today), over the open cases in the caller's scope (`region_code` narrows by "
                     "prefix): for `government` (government-investment, SOE and PPP projects) `due` is 31 December of "
                     "as_of's year; for `other` it is the day before the first lunar New Year's Eve on or after as_of. "
                     "`days_left` = due − as_of. `open_cases` and `amount_outstanding` count the open cases of the "

@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -46,6 +46,61 @@ CONFLICT = OpenApiResponse(
 )
 ACTION_ERRORS = {**errors(400, 401, 403, 404), 409: CONFLICT}
 
+# Illustrative data: a clue received in Qinzhou district (620502), Tianshui.
+CLUE_REQUEST = {
+    "channel": "hotline_12333",
+    "received_at": "2026-03-16T09:42:00+08:00",
+    "complainant_name": "王建军",
+    "complainant_phone": "13993812345",
+    "complainant_id_number": "62050219870722123X",
+    "project_code": "TS-620502-101",
+    "employer_name": "天水华陇劳务有限公司",
+    "employer_uscc": "91620502MA73K8H2XA",
+    "region_code": "620502",
+    "workers_involved": 14,
+    "amount_claimed": "186000.00",
+    "description": "反映秦州区藉河南岸棚户区改造项目（三期）钢筋班组 14 名农民工 2025 年 11 月至 2026 年 1 月"
+                   "工资共 186000.00 元未发放，多次向劳务公司讨要无果。",
+}
+CLUE_RESPONSE = {
+    "number": "620502-2026-000137",
+    "url": "https://wagecase.example.gov.cn/api/v1/clues/620502-2026-000137/",
+    "page_url": "https://wagecase.example.gov.cn/clues/620502-2026-000137/",
+    "timeline_url": "https://wagecase.example.gov.cn/api/v1/clues/620502-2026-000137/events/",
+    **CLUE_REQUEST,
+    "channel_display": "12333热线",
+    "complainant_phone": "139****2345",
+    "complainant_id_number": "620502********123X",
+    "region_name": "甘肃省天水市秦州区",
+    "industry": "housing",
+    "status": "received",
+    "status_display": "待受理",
+    "category": None,
+    "category_display": None,
+    "owner": {"id": 7, "name": "刘晓燕"},
+    "received_by": {"id": 7, "name": "刘晓燕"},
+    "accept_due": "2026-03-23",
+    "accepted_at": None,
+    "resolve_due": None,
+    "due_on": "2026-03-23",
+    "deadline_state": "normal",
+    "overdue": False,
+    "extension_requested_at": None, "extension_reason": "", "extended_at": None,
+    "classified_at": None, "reject_reason": "",
+    "transferred_to": None, "transferred_at": None, "transfer_reason": "", "transfer_due": None,
+    "transfer_replied_at": None, "transfer_outcome": "", "transfer_reply": "",
+    "workers_paid": None, "amount_recovered": None, "result": "", "result_explanation": "", "resolved_at": None,
+    "reply": "", "closed_at": None, "revisited_at": None, "revisit_satisfied": None, "revisit_note": "",
+    "merged_into": None,
+    "possible_duplicates": ["620502-2026-000121"],
+}
+CLUE_EXAMPLES = [
+    OpenApiExample("登记 12333 热线线索 Register a 12333 clue", request_only=True, value=CLUE_REQUEST,
+                   description="登记人即首问负责人；`accept_due` 为收到之日后第 5 个工作日。"),
+    OpenApiExample("线索 Clue", response_only=True, value=CLUE_RESPONSE,
+                   description="手机号、身份证号默认脱敏；`possible_duplicates` 列出疑似重复线索编号。"),
+]
+
 
 def _action_schema(summary, description, request):
     return extend_schema(summary=summary, description=description, request=request,
@@ -64,21 +119,22 @@ def _query(serializer_class, request):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List clues",
-        description="Clues in the caller's scope (bureau clients: clues of their industries), newest first. Filters: "
+        summary="List clues (欠薪线索列表)",
+        description="本辖区（行业主管部门：本行业）的欠薪线索，最新在前。Clues in the caller's scope (bureau clients: clues of their industries), newest first. Filters: "
                     "`status`, `category`, `channel` (each repeatable), `region_code` (prefix), `overdue=true`, "
                     "`received_after` (inclusive) and `received_before` (exclusive), each a date or an ISO datetime, "
                     "`q` (number, employer, project, description). Phones and ID numbers are masked unless the caller "
                     "may see personal data.",
         responses={200: ClueSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a clue by number", responses={200: ClueSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get a clue by number (按编号查询线索)", responses={200: ClueSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Register a clue",
-        description="Registers a clue received through any channel; the caller becomes its first-responsible officer. "
+        summary="Register a clue (登记欠薪线索)",
+        description="登记各渠道收到的欠薪线索（首问负责制），5 个工作日内决定是否受理。Registers a clue received through any channel; the caller becomes its first-responsible officer. "
                     "`accept_due` is the 5th working day after the day of receipt; `possible_duplicates` lists earlier "
                     "clues about the same employer, project or complainant. Invalid input answers 400 and saves nothing.",
         responses={201: ClueSerializer, **errors(400, 401, 403)},
+        examples=CLUE_EXAMPLES,
     ),
 )
 class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -139,33 +195,33 @@ class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
             service(clue=clue, user=self.request.user, **data)
         return Response(self.get_serializer(self.reloaded(clue)).data)
 
-    @_action_schema("Accept a clue", "`received` → `accepted`; the 60-working-day handling period (`resolve_due`) starts "
+    @_action_schema("Accept a clue (受理线索)", "受理后 60 个工作日内办结。`received` → `accepted`; the 60-working-day handling period (`resolve_due`) starts "
                     "and the caller becomes responsible if nobody is.", ClueAcceptSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, number=None):
         return self.run(services.clue_accept, ClueAcceptSerializer)
 
-    @_action_schema("Do not accept a clue", "`received` → `closed` with category `not_accepted`; `reason` is required.",
+    @_action_schema("Do not accept a clue (不予受理)", "`received` → `closed` with category `not_accepted`; `reason` is required.",
                     ClueRejectSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, number=None):
         return self.run(services.clue_reject, ClueRejectSerializer)
 
-    @_action_schema("Classify a clue", "`accepted` → `in_progress` with a category: `wage_arrears`, `project_payment`, "
+    @_action_schema("Classify a clue (分类处置)", "`accepted` → `in_progress` with a category: `wage_arrears`, `project_payment`, "
                     "`dispute`, `unfounded` or `duplicate`.", ClueClassifySerializer)
     @action(detail=True, methods=["post"])
     def classify(self, request, number=None):
         return self.run(services.clue_classify, ClueClassifySerializer)
 
-    @_action_schema("Transfer a clue to a department",
-                    "`accepted`/`in_progress` → `transferred`: the department of that kind responsible for the clue's "
+    @_action_schema("Transfer a clue to a department (转办行业主管部门)",
+                    "拖欠工程款等转交行业主管部门办理。`accepted`/`in_progress` → `transferred`: the department of that kind responsible for the clue's "
                     "region receives it and must reply by `transfer_due`. No such department → 409 `no_department`.",
                     ClueTransferSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, number=None):
         return self.run(services.clue_transfer, ClueTransferSerializer)
 
-    @_action_schema("Resolve a clue",
+    @_action_schema("Resolve a clue (录入处理结果)",
                     "`in_progress` → `resolved` with the workers paid, the amount recovered and the result. Figures that "
                     "do not match the clue (more paid than involved or claimed…) need `result_explanation`, else 400.",
                     ClueResolveSerializer)
@@ -173,12 +229,12 @@ class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def resolve(self, request, number=None):
         return self.run(services.clue_resolve, ClueResolveSerializer)
 
-    @_action_schema("Close a clue", "`resolved` → `closed` with the reply given to the complainant.", ClueCloseSerializer)
+    @_action_schema("Close a clue (办结线索)", "`resolved` → `closed` with the reply given to the complainant.", ClueCloseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, number=None):
         return self.run(services.clue_close, ClueCloseSerializer)
 
-    @_action_schema("Record the department's reply to a transfer",
+    @_action_schema("Record the department's reply to a transfer (登记转办部门回复)",
                     "`transferred` → `resolved` (`outcome: handled`, with `workers_paid` and `amount_recovered`) or back "
                     "to the office (`outcome: returned`). A bureau client answers only for its own department "
                     "(else 409 `not_receiving_department`).", ClueTransferReplySerializer)
@@ -186,40 +242,40 @@ class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def transfer_reply(self, request, number=None):
         return self.run(services.clue_transfer_reply, ClueTransferReplySerializer, office_only=False)
 
-    @_action_schema("Hand a clue over to another officer",
+    @_action_schema("Hand a clue over to another officer (移交其他经办人)",
                     "The officer (`to_user`, an id) becomes responsible; the hand-over is on the timeline and notified.",
                     ClueHandOverSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, number=None):
         return self.run(services.clue_hand_over, ClueHandOverSerializer)
 
-    @_action_schema("Request an extension", "Asks the office head for the one extension of the handling period.",
+    @_action_schema("Request an extension (申请延期)", "Asks the office head for the one extension of the handling period.",
                     ClueExtensionRequestSerializer)
     @action(detail=True, methods=["post"], url_path="extension-request")
     def extension_request(self, request, number=None):
         return self.run(services.clue_extension_request, ClueExtensionRequestSerializer)
 
-    @_action_schema("Approve an extension",
+    @_action_schema("Approve an extension (批准延期)",
                     "Office head only (else 403): +30 working days on `resolve_due`, once (again → 409 `already_extended`).",
                     ClueExtensionApproveSerializer)
     @action(detail=True, methods=["post"], url_path="extension-approve")
     def extension_approve(self, request, number=None):
         return self.run(services.clue_extension_approve, ClueExtensionApproveSerializer)
 
-    @_action_schema("Record the return visit", "After resolution: whether the complainant is satisfied, and what they said.",
+    @_action_schema("Record the return visit (登记回访)", "After resolution: whether the complainant is satisfied, and what they said.",
                     ClueRevisitSerializer)
     @action(detail=True, methods=["post"])
     def revisit(self, request, number=None):
         return self.run(services.clue_revisit, ClueRevisitSerializer)
 
-    @_action_schema("Merge a duplicate into another clue",
+    @_action_schema("Merge a duplicate into another clue (合并重复线索)",
                     "This clue closes as `duplicate`, `merged_into` the clue numbered `into` (which must be in the "
                     "caller's scope); figures count the pair once. Answers this clue.", ClueMergeSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request, number=None):
         return self.run(services.clue_merge, ClueMergeSerializer)
 
-    @extend_schema(summary="Add a note to a clue's timeline", request=ClueNoteSerializer,
+    @extend_schema(summary="Add a note to a clue's timeline (添加线索备注)", request=ClueNoteSerializer,
                    responses={201: ClueEventSerializer, **errors(400, 401, 403, 404)})
     @action(detail=True, methods=["post"])
     def notes(self, request, number=None):
@@ -232,7 +288,7 @@ class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     # --- Timeline ----------------------------------------------------------------------------------
 
-    @extend_schema(summary="A clue's timeline",
+    @extend_schema(summary="A clue's timeline (线索办理记录)",
                    description="Its events, oldest first: transitions, hand-overs, extensions, reminders and notes.",
                    responses={200: ClueEventSerializer(many=True), **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -246,7 +302,7 @@ class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     # --- Duplicate check and figures -------------------------------------------------------------
 
     @extend_schema(
-        summary="Find possible duplicates of a new clue",
+        summary="Find possible duplicates of a new clue (查找疑似重复线索)",
         description="For the intake form's live check: earlier clues (in the caller's scope, within the policy's "
                     "window, merged ones left out) with the same employer USCC or name, project or complainant phone, "
                     "newest first, at most 20, each with its reasons.",
@@ -270,8 +326,8 @@ class ClueViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return Response(DuplicateCandidateSerializer(items, many=True, context={"request": request}).data)
 
     @extend_schema(
-        summary="Clue figures",
-        description="Received, accepted on time, closed, closure rate, overdue, in warning, workers paid and amount "
+        summary="Clue figures (线索办理统计)",
+        description="本期受理、按期受理、办结、办结率、超期、预警、兑付人数和金额。Received, accepted on time, closed, closure rate, overdue, in warning, workers paid and amount "
                     "recovered for the clues received in the period (Beijing dates, inclusive), with the counts by "
                     "channel and by category. Only clues in the caller's scope count; `region_code` narrows by prefix; "
                     "a duplicate merged into another clue counts once.",
@@ -319,10 +375,10 @@ UNREAD = OpenApiParameter("unread", OpenApiTypes.BOOL, description="`true`: only
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List my notifications",
+    list=extend_schema(summary="List my notifications (我的提醒)",
                        description="The caller's own notifications, newest first; `unread=true` for the unread only.",
                        parameters=[UNREAD], responses={200: NotificationSerializer(many=True), **errors(400, 401, 403)}),
-    retrieve=extend_schema(summary="Get one of my notifications",
+    retrieve=extend_schema(summary="Get one of my notifications (提醒详情)",
                            responses={200: NotificationSerializer, **errors(401, 403, 404)}),
 )
 class NotificationViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -345,7 +401,7 @@ class NotificationViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Re
                 raise ValidationError({"unread": [_("Use true or false.")]})
         return queryset
 
-    @extend_schema(summary="Mark a notification read", request=None,
+    @extend_schema(summary="Mark a notification read (标记提醒已读)", request=None,
                    responses={200: NotificationSerializer, **errors(401, 403, 404)})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
@@ -355,14 +411,14 @@ class NotificationViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Re
             notification.save(update_fields=["read_at"])
         return Response(self.get_serializer(notification).data)
 
-    @extend_schema(summary="Mark all my notifications read", request=None,
+    @extend_schema(summary="Mark all my notifications read (全部标记已读)", request=None,
                    responses={200: ReadAllResultSerializer, **errors(401, 403)})
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         marked = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
         return Response({"marked": marked})
 
-    @extend_schema(summary="Count my unread notifications", responses={200: UnreadCountSerializer, **errors(401, 403)})
+    @extend_schema(summary="Count my unread notifications (未读提醒数)", responses={200: UnreadCountSerializer, **errors(401, 403)})
     @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
     def unread_count(self, request):
         return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})

@@ -103,17 +103,17 @@ def pdf_response(field_file, name):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List inspections",
-        description="Inspection records in the caller's scope (bureau clients: their industries' projects), newest "
+        summary="List inspections (执法检查记录列表)",
+        description="本辖区的执法检查记录，最新在前。Inspection records in the caller's scope (bureau clients: their industries' projects), newest "
                     "first. Filters: `region_code` (prefix), `project_code`, `industry`, `method`, `campaign`, "
                     "`inspected_after`/`inspected_before` (inclusive), `inspector` (username), `failed_item`, "
                     "`has_failures`, `q`.",
         responses={200: InspectionSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get an inspection", responses={200: InspectionSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get an inspection (执法检查记录详情)", responses={200: InspectionSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Record an inspection",
-        description="At least two inspectors (usernames) responsible for the project's county; a result (`pass`, "
+        summary="Record an inspection (登记执法检查)",
+        description="登记执法检查（至少两名监察员），逐项检查五项核心制度，可同时下达限期整改指令。At least two inspectors (usernames) responsible for the project's county; a result (`pass`, "
                     "`fail`, `na`) for every checklist item; `inspected_on` not in the future. Any `fail` issues a "
                     "numbered rectification order (`order`) for the failed items, due `rectify_by` (default: the "
                     "policy's working days, 15 unless configured). Invalid input answers 400 and saves nothing.",
@@ -140,7 +140,7 @@ class InspectionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retr
         serializer.instance = self.reloaded(instance)
 
     @extend_schema(
-        summary="Add an evidence photo",
+        summary="Add an evidence photo (上传现场照片)",
         description="multipart/form-data with `image` (JPEG, PNG or WebP, at most 5 MB; anything else → 400) and an "
                     "optional `caption`.",
         request={"multipart/form-data": InspectionPhotoUploadSerializer},
@@ -161,14 +161,14 @@ class InspectionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retr
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List rectification orders",
-        description="Orders in the caller's scope, newest first. `status` (repeatable) is today's: `open` (within the "
+        summary="List rectification orders (限期整改指令列表)",
+        description="限期整改指令书，从下达到销号或移送处罚。Orders in the caller's scope, newest first. `status` (repeatable) is today's: `open` (within the "
                     "deadline), `overdue` (open past `rectify_by`, whether or not the daily job has run), `closed` "
                     "(written off), `escalated`. Also `region_code`, `project_code`, `campaign`, "
                     "`issued_after`/`issued_before`, `item`, `q`.",
         responses={200: RectificationOrderSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a rectification order",
+    retrieve=extend_schema(summary="Get a rectification order (限期整改指令详情)",
                            responses={200: RectificationOrderSerializer, **errors(401, 403, 404)}),
 )
 class RectificationOrderViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -188,8 +188,8 @@ class RectificationOrderViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mix
         return type(self).queryset.all().get(pk=order.pk)
 
     @extend_schema(
-        summary="Re-inspect an order",
-        description="`rectified: true` → `closed` (written off, 销号); not rectified after `rectify_by` → `escalated`; "
+        summary="Re-inspect an order (复查整改情况)",
+        description="复查：整改到位即销号，逾期未整改移送处罚。`rectified: true` → `closed` (written off, 销号); not rectified after `rectify_by` → `escalated`; "
                     "not rectified before it → stays `open`, recorded. A `closed` or `escalated` order → 409 "
                     "`wrong_state`; a future date → 400.",
         request=ReinspectSerializer,
@@ -204,7 +204,7 @@ class RectificationOrderViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mix
         return Response(self.get_serializer(self.reloaded(order)).data)
 
     @extend_schema(
-        summary="Decide a penalty on an escalated order",
+        summary="Decide a penalty on an escalated order (作出行政处罚决定)",
         description="Only after escalation (else 409 `not_escalated`) and on or after the deadline; the amount must lie "
                     "in the article's legal range (art. 54 unit ¥20,000–50,000, person ¥10,000–30,000; arts. 55–57 "
                     "¥50,000–100,000), else 400 on `amount`; `work_stoppage` only under arts. 55 and 57.",
@@ -221,7 +221,7 @@ class RectificationOrderViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mix
         return Response(PenaltyDecisionSerializer(penalty, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Download the order as PDF", description="404 when no document is stored.",
+    @extend_schema(summary="Download the order as PDF (下载限期整改指令书（PDF）)", description="404 when no document is stored.",
                    responses={(200, "application/pdf"): PDF, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer], filter_backends=[])
     def document(self, request, pk=None):
@@ -234,12 +234,12 @@ class RectificationOrderViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mix
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List penalty decisions",
+        summary="List penalty decisions (行政处罚决定列表)",
         description="Decisions in the caller's scope, newest first. Filters: `region_code`, `article` (repeatable), "
                     "`decided_after`/`decided_before`, `work_stoppage`, `q`.",
         responses={200: PenaltyDecisionSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a penalty decision",
+    retrieve=extend_schema(summary="Get a penalty decision (行政处罚决定详情)",
                            responses={200: PenaltyDecisionSerializer, **errors(401, 403, 404)}),
 )
 class PenaltyDecisionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -252,7 +252,7 @@ class PenaltyDecisionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins
     http_method_names = ["get", "head", "options"]
     permission_action_map = {"document": "view"}
 
-    @extend_schema(summary="Download the penalty decision as PDF", description="404 when no document is stored.",
+    @extend_schema(summary="Download the penalty decision as PDF (下载行政处罚决定书（PDF）)", description="404 when no document is stored.",
                    responses={(200, "application/pdf"): PDF, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PDFRenderer], filter_backends=[])
     def document(self, request, pk=None):
@@ -291,20 +291,20 @@ def campaign_progress(campaign, user, today=None):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List campaigns",
-        description="Campaigns of the caller's region and below, and those organised above it. Filters: `kind`, "
+        summary="List campaigns (专项行动列表)",
+        description="冬季专项行动等专项行动，含阶段和目标。Campaigns of the caller's region and below, and those organised above it. Filters: `kind`, "
                     "`region_code`, `active_on` (a date), `q`.",
         responses={200: CampaignSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a campaign", responses={200: CampaignSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get a campaign (专项行动详情)", responses={200: CampaignSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Create a campaign",
+        summary="Create a campaign (部署专项行动)",
         description="Inspectors and office heads, for a region within their jurisdiction (else 400 on `region_code`). "
                     "`phases` lie within the campaign's dates.",
         responses={201: CampaignSerializer, **errors(400, 401, 403)},
     ),
     partial_update=extend_schema(
-        summary="Change a campaign", description="`phases`, when sent, replaces the campaign's phases.",
+        summary="Change a campaign (修改专项行动)", description="`phases`, when sent, replaces the campaign's phases.",
         responses={200: CampaignSerializer, **errors(400, 401, 403, 404)},
     ),
 )
@@ -330,7 +330,7 @@ class CampaignViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         serializer.instance = self.reloaded(self.save_in_scope(serializer, "change"))
 
     @extend_schema(
-        summary="A campaign's progress",
+        summary="A campaign's progress (专项行动进度)",
         description="Counted in the caller's scope: the projects of the campaign's population, those inspected (an "
                     "inspection in the campaign or within its dates), the share against the target, and the orders of "
                     "those inspections by today's status.",
@@ -347,15 +347,15 @@ class CampaignViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List double-random draws",
+        summary="List double-random draws (双随机抽查列表)",
         description="Draws in the caller's scope, newest first. Filters: `campaign`, `region_code`, `published`.",
         responses={200: DrawSerializer(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a draw", description="With its seed and pools; `verified` re-runs it.",
+    retrieve=extend_schema(summary="Get a draw (双随机抽查详情)", description="With its seed and pools; `verified` re-runs it.",
                            responses={200: DrawSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Make a double-random draw",
-        description="Project pool: the campaign's population in the caller's scope and the region, narrowed by "
+        summary="Make a double-random draw (双随机抽取)",
+        description="双随机一公开：随机抽取检查项目和执法检查人员。Project pool: the campaign's population in the caller's scope and the region, narrowed by "
                     "`project_filter` (the project list's parameters). Inspector pool: `inspectors` or the region's "
                     "active inspectors. The seed (given or random) and both pools are stored, so anyone can re-run the "
                     "draw. Pools too small → 409 `draw_empty`.",
@@ -399,7 +399,7 @@ class DrawViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer = self.get_serializer(type(self).queryset.all().get(pk=draw.pk))
         return Response(serializer.data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Publish a draw", description="Shows the draw on the campaign's public result page.",
+    @extend_schema(summary="Publish a draw (公开抽查结果)", description="Shows the draw on the campaign's public result page.",
                    request=None, responses={200: DrawSerializer, **errors(401, 403, 404)})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -54,6 +54,115 @@ AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, description="Evaluate on this day, YYYY-MM-DD (default today)."
 )
 
+# --- Examples (illustrative data: Tianshui 6205, Qinzhou district 620502) ------------------------
+
+PROJECT_REQUEST = {
+    "code": "TS-620502-101",
+    "name": "秦州区藉河南岸棚户区改造项目（三期）",
+    "region_code": "620502",
+    "address": "甘肃省天水市秦州区藉河南路 88 号",
+    "investment_type": "government",
+    "industry": "housing",
+    "contract_amount": "48600000.00",
+    "contract_signed_on": "2026-02-20",
+    "start_date": "2026-03-10",
+    "planned_end_date": "2027-10-31",
+    "status": "in_progress",
+    "builder": {"uscc": "916205022243012348", "name": "天水市秦州区城市建设投资有限公司"},
+    "general_contractor": {"uscc": "91620502MA71ABCD1D", "name": "甘肃陇秦建设工程有限公司"},
+    "regulator": 12,
+    "wage_officer_name": "赵立新",
+    "wage_officer_phone": "13893801234",
+    "injury_insurance": True,
+    "payment_guarantee": True,
+}
+PROJECT_RESPONSE = {
+    **PROJECT_REQUEST,
+    "region_name": "甘肃省天水市秦州区",
+    "township_code": None,
+    "completed_on": None,
+    "regulator_name": "天水市秦州区住房和城乡建设局",
+    "wage_officer_phone": "138****1234",
+    "monitoring_required": True,
+    "compliance_score": 60,
+    "compliance_evaluated_on": "2026-03-12",
+    "active_warnings": 1,
+}
+PROJECT_EXAMPLES = [
+    OpenApiExample("新建项目 Create a project", request_only=True, value=PROJECT_REQUEST,
+                   description="建设单位、施工总承包单位按统一社会信用代码关联；代码未登记时按 `name` 新建企业。"),
+    OpenApiExample("项目 Project", response_only=True, value=PROJECT_RESPONSE,
+                   description="手机号默认脱敏；`monitoring_required`、`compliance_score` 由系统计算。"),
+]
+PROJECT_BULK_EXAMPLES = [
+    OpenApiExample("批量新增 New project", request_only=True, value=PROJECT_REQUEST,
+                   description="请求体为项目数组（最多 1,000 个），此处为其中一项。"),
+    OpenApiExample("批量更新 Update an existing project", request_only=True,
+                   value={"code": "TS-620502-087", "status": "completed", "completed_on": "2026-03-05"},
+                   description="已存在的项目编号只更新所给字段。"),
+    OpenApiExample("结果 Result", response_only=True, status_codes=["200"], value={"created": 1, "updated": 1}),
+    OpenApiExample("校验失败 Invalid item", response_only=True, status_codes=["400"], value={"errors": [
+        {"index": 1, "code": "TS-620502-102",
+         "errors": {"general_contractor": {"uscc": ["统一社会信用代码校验位不正确。"]}}},
+    ]}, description="任一项无效则全部不保存。"),
+]
+WORKER_REQUEST = {
+    "id_number": "62050219870722123X",
+    "name": "王建军",
+    "phone": "13993812345",
+    "trade": "钢筋工",
+    "employer_uscc": "91620502MA73K8H2XA",
+    "team": "钢筋一班",
+    "daily_wage": "260.00",
+    "contract_signed_on": "2026-03-08",
+    "entered_on": "2026-03-10",
+}
+WORKER_RESPONSE = {
+    **WORKER_REQUEST,
+    "id_number": "620502********123X",
+    "phone": "139****2345",
+    "employer_name": "天水华陇劳务有限公司",
+    "exited_on": None,
+    "entered_before_contract": False,
+}
+WORKER_EXAMPLES = [
+    OpenApiExample("实名制登记 Register a worker", request_only=True, value=WORKER_REQUEST,
+                   description="先签合同后进场：`contract_signed_on` 不晚于 `entered_on`。用工单位须已登记，班组须已添加。"),
+    OpenApiExample("花名册条目 Roster entry", response_only=True, value=WORKER_RESPONSE,
+                   description="身份证号、手机号默认脱敏。"),
+]
+WORKER_BULK_EXAMPLES = [
+    OpenApiExample("批量登记 Bulk roster", request_only=True, value=WORKER_REQUEST,
+                   description="请求体为工人数组（最多 1,000 人），此处为其中一人。"),
+    OpenApiExample("结果 Result", response_only=True, status_codes=["200"], value={"created": 1, "updated": 0}),
+    OpenApiExample("校验失败 Invalid item", response_only=True, status_codes=["400"], value={"errors": [
+        {"index": 0, "code": "620502198807161571", "errors": {"id_number": ["居民身份证号码校验位不正确。"]}},
+    ]}, description="`code` 为该项所填身份证号；任一项无效则全部不保存。"),
+]
+PAYROLL_REQUEST = {
+    "period": "2026-03",
+    "paid_on": "2026-04-10",
+    "paid_via": "contractor_bank",
+    "lines": [
+        {"id_number": "62050219870722123X", "amount_due": "6760.00", "amount_paid": "6760.00"},
+        {"id_number": "620502199007224565", "amount_due": "5740.00", "amount_paid": "5740.00"},
+    ],
+}
+PAYROLL_EXAMPLES = [
+    OpenApiExample("月度工资发放 Monthly payroll", request_only=True, value=PAYROLL_REQUEST,
+                   description="总包单位通过农民工工资专用账户按月代发；每行身份证号须在本项目实名制花名册中。"),
+    OpenApiExample("工资发放表 Payroll", response_only=True, value={
+        "period": "2026-03", "paid_on": "2026-04-10", "paid_via": "contractor_bank",
+        "amount_due": "12500.00", "amount_paid": "12500.00",
+        "lines": [
+            {"id_number": "620502********123X", "name": "王建军", "amount_due": "6760.00", "amount_paid": "6760.00",
+             "owed": "0.00"},
+            {"id_number": "620502********4565", "name": "李红梅", "amount_due": "5740.00", "amount_paid": "5740.00",
+             "owed": "0.00"},
+        ],
+    }),
+]
+
 
 def active_warning_count():
     return Coalesce(
@@ -85,20 +194,21 @@ def as_of_param(request):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List projects",
-        description="Projects in the caller's scope (bureau clients: their industries). `region_code` filters by code "
+        summary="List projects (项目列表)",
+        description="本辖区（行业主管部门：本行业）的在建项目。Projects in the caller's scope (bureau clients: their industries). `region_code` filters by code "
                     "prefix (`62` = the province); `q` searches code, name, address and parties.",
         responses={200: ProjectSerializer(many=True), **errors(401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a project by code", responses={200: ProjectSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get a project by code (按项目编号查询项目)", responses={200: ProjectSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Create a project",
-        description="`builder` and `general_contractor` are `{\"uscc\", \"name\"}`; an unknown USCC registers the "
+        summary="Create a project (新建项目)",
+        description="登记在建项目（开工一个、录入一个、监管一个）；建设单位和施工总承包单位按统一社会信用代码关联。`builder` and `general_contractor` are `{\"uscc\", \"name\"}`; an unknown USCC registers the "
                     "enterprise under that name. `monitoring_required` and `compliance_score` are computed.",
         responses={201: ProjectSerializer, **errors(400, 401, 403)},
+        examples=PROJECT_EXAMPLES,
     ),
     partial_update=extend_schema(
-        summary="Change a project", description="The code cannot be changed.",
+        summary="Change a project (修改项目)", description="The code cannot be changed.",
         responses={200: ProjectSerializer, **errors(400, 401, 403, 404)},
     ),
     update=extend_schema(exclude=True),
@@ -150,8 +260,8 @@ class ProjectViewSet(WagecaseModelViewSet):
     # --- Bulk upsert -------------------------------------------------------------------------------
 
     @extend_schema(
-        summary="Create or update projects in bulk",
-        description=f"A JSON list (at most {BULK_LIMIT:,}) of project objects, upserted by `code`: an existing project "
+        summary="Create or update projects in bulk (批量新增或更新项目)",
+        description=f"行业主管部门批量同步项目：按项目编号新增或更新，全部成功或全部不保存。A JSON list (at most {BULK_LIMIT:,}) of project objects, upserted by `code`: an existing project "
                     "takes the fields given, a new one needs them all. All or nothing: any invalid item answers 400 "
                     "`{\"errors\": [{\"index\", \"code\", \"errors\"}]}` and nothing is saved.",
         request=ProjectSerializer(many=True),
@@ -160,6 +270,7 @@ class ProjectViewSet(WagecaseModelViewSet):
             400: OpenApiResponse(BulkErrorSerializer, description="Invalid items, or not a list of at most 1,000."),
             **errors(401, 403),
         },
+        examples=PROJECT_BULK_EXAMPLES,
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
@@ -258,8 +369,8 @@ class ProjectViewSet(WagecaseModelViewSet):
         return evaluation_queryset().get(pk=project.pk)
 
     @extend_schema(
-        summary="Compliance with the five core systems",
-        description="Each system's status (`ok`, `deficient`, `missing`, `not_applicable`) and problems, evaluated on "
+        summary="Compliance with the five core systems (五项核心制度落实情况)",
+        description="农民工工资专用账户、实名制管理、总包代发、工资保证金、维权信息告示牌五项制度的落实情况及评分。Each system's status (`ok`, `deficient`, `missing`, `not_applicable`) and problems, evaluated on "
                     "`as_of`; score 20 per system `ok`/`not_applicable`, 10 per `deficient`.",
         parameters=[AS_OF],
         responses={200: ComplianceSerializer, **errors(400, 401, 403, 404)},
@@ -271,8 +382,8 @@ class ProjectViewSet(WagecaseModelViewSet):
         return Response(ComplianceSerializer(compliance_report(project, as_of)).data)
 
     @extend_schema(
-        summary="Wage arrears of a project",
-        description="Workers owed and the amount owed (due − paid on the payroll lines), in total and by month; "
+        summary="Wage arrears of a project (项目欠薪情况)",
+        description="按工资发放表（应发 − 实发）计算的欠薪人数和金额。Workers owed and the amount owed (due − paid on the payroll lines), in total and by month; "
                     "`as_of` counts months up to that day.",
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="Count payrolls of months up to this day.")],
         responses={200: ArrearsSerializer, **errors(400, 401, 403, 404)},
@@ -285,7 +396,7 @@ class ProjectViewSet(WagecaseModelViewSet):
 
     # --- Dedicated account ----------------------------------------------------------------------------
 
-    @extend_schema(summary="Get the dedicated wage account", responses={200: DedicatedAccountSerializer, **errors(401, 403, 404)})
+    @extend_schema(summary="Get the dedicated wage account (查询农民工工资专用账户)", responses={200: DedicatedAccountSerializer, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"])
     def account(self, request, code=None):
         project = self.get_object()
@@ -295,7 +406,7 @@ class ProjectViewSet(WagecaseModelViewSet):
         return Response(DedicatedAccountSerializer(account).data)
 
     @extend_schema(
-        summary="Set the dedicated wage account",
+        summary="Set the dedicated wage account (登记农民工工资专用账户)",
         request=DedicatedAccountSerializer, responses={200: DedicatedAccountSerializer, **errors(400, 401, 403, 404)},
     )
     @account.mapping.put
@@ -314,8 +425,8 @@ class ProjectViewSet(WagecaseModelViewSet):
         return Response(WageDepositSerializer(deposit, context={"requirement": requirement}).data)
 
     @extend_schema(
-        summary="Get the wage deposit",
-        description="The deposit held (zero when none is recorded) and `required_amount` with its reasons.",
+        summary="Get the wage deposit (查询工资保证金)",
+        description="已存工资保证金及按地区比例应存金额。The deposit held (zero when none is recorded) and `required_amount` with its reasons.",
         responses={200: WageDepositSerializer, **errors(401, 403, 404)},
     )
     @action(detail=True, methods=["get"])
@@ -325,8 +436,8 @@ class ProjectViewSet(WagecaseModelViewSet):
         return self._deposit_response(project, deposit)
 
     @extend_schema(
-        summary="Set the wage deposit",
-        description="The response adds `required_amount`: the region's rate on the contract amount, with the exemption, "
+        summary="Set the wage deposit (登记工资保证金)",
+        description="登记工资保证金（现金存储或银行保函等）。The response adds `required_amount`: the region's rate on the contract amount, with the exemption, "
                     "record-based reductions and increases applied (`required_reasons`).",
         request=WageDepositSerializer, responses={200: WageDepositSerializer, **errors(400, 401, 403, 404)},
     )
@@ -348,8 +459,8 @@ class ProjectViewSet(WagecaseModelViewSet):
             raise Conflict(error.messages[0], code=error.code)
 
     @extend_schema(
-        summary="Close the dedicated wage account",
-        description="Only for a completed project without wage arrears, at least 30 days after completion (the public "
+        summary="Close the dedicated wage account (注销农民工工资专用账户)",
+        description="项目完工、无拖欠且公示满 30 日后注销专用账户。Only for a completed project without wage arrears, at least 30 days after completion (the public "
                     "notice, Regulation art. 27). A state that does not allow it answers 409 `{\"detail\", \"code\"}` "
                     "(`no_account`, `already_closed`, `not_completed`, `arrears`, `notice_period`).",
         request=AccountCloseSerializer, responses={200: DedicatedAccountSerializer, **errors(400, 401, 403, 404), 409: CONFLICT},
@@ -363,7 +474,7 @@ class ProjectViewSet(WagecaseModelViewSet):
         return Response(DedicatedAccountSerializer(account).data)
 
     @extend_schema(
-        summary="Publish the wage deposit's return notice",
+        summary="Publish the wage deposit's return notice (发布工资保证金返还公示)",
         description="Only for a completed project without wage arrears; 409 `{\"detail\", \"code\"}` otherwise "
                     "(`no_deposit`, `exempt`, `already_returned`, `not_completed`, `arrears`).",
         request=DepositReturnNoticeSerializer, responses={200: WageDepositSerializer, **errors(400, 401, 403, 404), 409: CONFLICT},
@@ -377,8 +488,8 @@ class ProjectViewSet(WagecaseModelViewSet):
         return self._deposit_response(project, deposit)
 
     @extend_schema(
-        summary="Return the wage deposit",
-        description="At least 30 days after the return notice, the project completed without wage arrears; 409 "
+        summary="Return the wage deposit (返还工资保证金)",
+        description="返还公示满 30 日后返还工资保证金。At least 30 days after the return notice, the project completed without wage arrears; 409 "
                     "`{\"detail\", \"code\"}` otherwise (`no_notice`, `notice_period`, ...).",
         request=DepositReturnSerializer, responses={200: WageDepositSerializer, **errors(400, 401, 403, 404), 409: CONFLICT},
     )
@@ -392,7 +503,7 @@ class ProjectViewSet(WagecaseModelViewSet):
 
     # --- Notice board -----------------------------------------------------------------------------------
 
-    @extend_schema(summary="Get the rights notice board", responses={200: NoticeBoardSerializer, **errors(401, 403, 404)})
+    @extend_schema(summary="Get the rights notice board (查询维权信息告示牌)", responses={200: NoticeBoardSerializer, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], url_path="notice-board")
     def notice_board(self, request, code=None):
         project = self.get_object()
@@ -402,8 +513,8 @@ class ProjectViewSet(WagecaseModelViewSet):
         return Response(NoticeBoardSerializer(board, context=self.get_serializer_context()).data)
 
     @extend_schema(
-        summary="Set the rights notice board",
-        description="`items`: the codes of what the board shows, among `builder` `general_contractor` `subcontractors` "
+        summary="Set the rights notice board (登记维权信息告示牌)",
+        description="登记施工现场维权信息告示牌及其公示内容。`items`: the codes of what the board shows, among `builder` `general_contractor` `subcontractors` "
                     "`regulator` `wage_officer` `minimum_wage` `payday` `complaint_hotlines` `arbitration_legal_aid`.",
         request=NoticeBoardSerializer, responses={200: NoticeBoardSerializer, **errors(400, 401, 403, 404)},
     )
@@ -469,11 +580,11 @@ class ProjectRecordsViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, viewset
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List a project's labour-cost allocations",
+    list=extend_schema(summary="List a project's labour-cost allocations (人工费用拨付记录)",
                        responses={200: AllocationSerializer(many=True), **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Record a labour-cost allocation",
-        description="Upserted by `period` (YYYY-MM, not in the future): 201 when new, 200 when it replaced one.",
+        summary="Record a labour-cost allocation (登记人工费用拨付)",
+        description="建设单位按月拨付人工费用至农民工工资专用账户（拨付周期不超过 1 个月）。Upserted by `period` (YYYY-MM, not in the future): 201 when new, 200 when it replaced one.",
         responses={201: AllocationSerializer, 200: AllocationSerializer, **errors(400, 401, 403, 404)},
     ),
 )
@@ -493,15 +604,16 @@ class ProjectAllocationViewSet(ProjectRecordsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List a project's real-name roster",
-        description="ID numbers and phones are masked unless the caller may see personal data.",
+        summary="List a project's real-name roster (实名制花名册)",
+        description="项目实名制花名册。ID numbers and phones are masked unless the caller may see personal data.",
         responses={200: EmploymentSerializer(many=True), **errors(401, 403, 404)},
     ),
     create=extend_schema(
-        summary="Put a worker on the roster",
-        description="Upserted by `id_number` (201 when new to the project, 200 when updated). A worker who entered "
+        summary="Put a worker on the roster (实名制登记工人)",
+        description="先签合同后进场：按身份证号登记或更新工人。Upserted by `id_number` (201 when new to the project, 200 when updated). A worker who entered "
                     "the site before signing the contract is accepted and shows as a real-name problem.",
         responses={201: EmploymentSerializer, 200: EmploymentSerializer, **errors(400, 401, 403, 404)},
+        examples=WORKER_EXAMPLES,
     ),
 )
 class ProjectWorkerViewSet(ProjectRecordsViewSet):
@@ -529,7 +641,7 @@ class ProjectWorkerViewSet(ProjectRecordsViewSet):
         )
 
     @extend_schema(
-        summary="Put workers on the roster in bulk",
+        summary="Put workers on the roster in bulk (批量实名制登记)",
         description=f"A JSON list (at most {BULK_LIMIT:,}) of roster entries as for one worker, upserted by `id_number`. "
                     "All or nothing: any invalid item answers 400 `{\"errors\": [{\"index\", \"code\", \"errors\"}]}` "
                     "(`code` = the item's `id_number` as sent) and nothing is saved; else 200 `{\"created\", \"updated\"}`. "
@@ -540,6 +652,7 @@ class ProjectWorkerViewSet(ProjectRecordsViewSet):
             400: OpenApiResponse(BulkErrorSerializer, description="Invalid items, or not a list of at most 1,000."),
             **errors(401, 403, 404),
         },
+        examples=WORKER_BULK_EXAMPLES,
     )
     def bulk(self, request, code=None):
         items = request.data
@@ -588,16 +701,17 @@ class ProjectWorkerViewSet(ProjectRecordsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List a project's payrolls",
-        description="Newest month first, each with its lines; ID numbers masked unless the caller may see personal data.",
+        summary="List a project's payrolls (工资发放记录)",
+        description="总包单位按月代发的工资发放表，最新月份在前。Newest month first, each with its lines; ID numbers masked unless the caller may see personal data.",
         responses={200: PayrollSerializer(many=True), **errors(401, 403, 404)},
     ),
     create=extend_schema(
-        summary="Record a month's payroll",
-        description="Upserted by `period` (YYYY-MM, not in the future): posting a month again replaces its lines. "
+        summary="Record a month's payroll (登记月度工资发放（总包代发）)",
+        description="总包单位按月代发工资：按月份登记或替换工资发放表。Upserted by `period` (YYYY-MM, not in the future): posting a month again replaces its lines. "
                     "Every line's `id_number` must be on the project's roster; errors name the line "
                     "(`{\"lines\": [{}, {\"id_number\": [...]}]}`).",
         responses={201: PayrollSerializer, 200: PayrollSerializer, **errors(400, 401, 403, 404)},
+        examples=PAYROLL_EXAMPLES,
     ),
 )
 class ProjectPayrollViewSet(ProjectRecordsViewSet):
@@ -635,10 +749,10 @@ class ProjectPayrollViewSet(ProjectRecordsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List a project's subcontractors",
+    list=extend_schema(summary="List a project's subcontractors (分包单位列表)",
                        responses={200: SubcontractorSerializer(many=True), **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="Add a subcontractor",
+        summary="Add a subcontractor (添加分包单位)",
         description="Upserted by `uscc` (201 when new to the project, 200 when its scope of work was updated); an unknown "
                     "USCC registers the enterprise under `name` with the subcontractor role.",
         responses={201: SubcontractorSerializer, 200: SubcontractorSerializer, **errors(400, 401, 403, 404)},
@@ -666,12 +780,12 @@ class ProjectSubcontractorViewSet(ProjectRecordsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List a project's work teams",
+        summary="List a project's work teams (班组列表)",
         description="Team leaders' phones are masked unless the caller may see personal data.",
         responses={200: WorkTeamSerializer(many=True), **errors(401, 403, 404)},
     ),
     create=extend_schema(
-        summary="Add or update a work team",
+        summary="Add or update a work team (新增或更新班组)",
         description="Upserted by `name` (201 when new, 200 when updated).",
         responses={201: WorkTeamSerializer, 200: WorkTeamSerializer, **errors(400, 401, 403, 404)},
     ),
@@ -692,15 +806,15 @@ class ProjectTeamViewSet(ProjectRecordsViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List a project's monthly attendance",
+        summary="List a project's monthly attendance (月度考勤记录)",
         description="One item per month, newest first, with each worker's days; `period=YYYY-MM` gives one month. "
                     "ID numbers are masked unless the caller may see personal data.",
         parameters=[OpenApiParameter("period", OpenApiTypes.STR, description="A month, YYYY-MM.")],
         responses={200: AttendanceMonthSerializer(many=True), **errors(400, 401, 403, 404)},
     ),
     create=extend_schema(
-        summary="Record a month's attendance",
-        description="`{\"period\": \"YYYY-MM\", \"days\": [{\"id_number\", \"days\"}]}`: every worker on the roster and on "
+        summary="Record a month's attendance (登记月度考勤)",
+        description="按月登记实名制考勤天数。`{\"period\": \"YYYY-MM\", \"days\": [{\"id_number\", \"days\"}]}`: every worker on the roster and on "
                     "site that month, days from 0 to the days of the month, the month not in the future. Posting a month "
                     "again replaces its attendance. All or nothing.",
         request=AttendanceMonthSerializer,
@@ -753,11 +867,11 @@ class ProjectAttendanceViewSet(ProjectRecordsViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List early warnings",
+    list=extend_schema(summary="List early warnings (预警列表)",
                        description="Warnings on projects in the caller's scope; `region_code` filters by prefix, "
                                    "`project` by project code.",
                        responses={200: ProjectWarningSerializer(many=True), **errors(401, 403)}),
-    retrieve=extend_schema(summary="Get an early warning", responses={200: ProjectWarningSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get an early warning (预警详情)", responses={200: ProjectWarningSerializer, **errors(401, 403, 404)}),
 )
 class ProjectWarningViewSet(WagecaseReadOnlyModelViewSet):
     """Early warnings (预警) raised on projects by the warning rules."""

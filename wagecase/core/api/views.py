@@ -35,9 +35,9 @@ class IsAdministrator(BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List regions", description="Regions (GB/T 2260) in the caller's jurisdiction. "
+    list=extend_schema(summary="List regions (行政区划列表)", description="本辖区的行政区划（GB/T 2260）。Regions (GB/T 2260) in the caller's jurisdiction. "
                        "`region_code` filters by code prefix.", responses={200: RegionSerializer(many=True), **errors(401, 403)}),
-    retrieve=extend_schema(summary="Get a region by code", responses={200: RegionSerializer, **errors(401, 403, 404)}),
+    retrieve=extend_schema(summary="Get a region by code (按代码查询行政区划)", responses={200: RegionSerializer, **errors(401, 403, 404)}),
 )
 class RegionViewSet(WagecaseReadOnlyModelViewSet):
     """Regions (GB/T 2260: province, city, county, township), looked up by code."""
@@ -50,12 +50,12 @@ class RegionViewSet(WagecaseReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List enterprises", description="Enterprises in the caller's scope. "
+    list=extend_schema(summary="List enterprises (企业列表)", description="本辖区的企业，按统一社会信用代码查询。Enterprises in the caller's scope. "
                        "ID numbers and phones are masked unless the caller may see personal data.",
                        responses={200: EnterpriseSerializer(many=True), **errors(401, 403)}),
-    retrieve=extend_schema(summary="Get an enterprise by USCC", responses={200: EnterpriseSerializer, **errors(401, 403, 404)}),
-    create=extend_schema(summary="Create an enterprise", responses={201: EnterpriseSerializer, **errors(400, 401, 403)}),
-    partial_update=extend_schema(summary="Change an enterprise", description="The USCC cannot be changed.",
+    retrieve=extend_schema(summary="Get an enterprise by USCC (按统一社会信用代码查询企业)", responses={200: EnterpriseSerializer, **errors(401, 403, 404)}),
+    create=extend_schema(summary="Create an enterprise (登记企业)", responses={201: EnterpriseSerializer, **errors(400, 401, 403)}),
+    partial_update=extend_schema(summary="Change an enterprise (修改企业信息)", description="The USCC cannot be changed.",
                                  responses={200: EnterpriseSerializer, **errors(400, 401, 403, 404)}),
 )
 class EnterpriseViewSet(WagecaseModelViewSet):
@@ -74,11 +74,11 @@ class EnterpriseViewSet(WagecaseModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List departments", responses={200: DepartmentSerializer(many=True), **errors(401, 403)}),
-    retrieve=extend_schema(summary="Get a department", responses={200: DepartmentSerializer, **errors(401, 403, 404)}),
-    create=extend_schema(summary="Create a department", description="Needs the administrator role.",
+    list=extend_schema(summary="List departments (部门列表)", responses={200: DepartmentSerializer(many=True), **errors(401, 403)}),
+    retrieve=extend_schema(summary="Get a department (部门详情)", responses={200: DepartmentSerializer, **errors(401, 403, 404)}),
+    create=extend_schema(summary="Create a department (新建部门)", description="Needs the administrator role.",
                          responses={201: DepartmentSerializer, **errors(400, 401, 403)}),
-    partial_update=extend_schema(summary="Change a department", responses={200: DepartmentSerializer, **errors(400, 401, 403, 404)}),
+    partial_update=extend_schema(summary="Change a department (修改部门)", responses={200: DepartmentSerializer, **errors(400, 401, 403, 404)}),
 )
 class DepartmentViewSet(WagecaseModelViewSet):
     """Government departments: the wage-arrears office, labour inspection, sector regulators."""
@@ -103,7 +103,7 @@ class CurrentUserView(GenericAPIView):
     pagination_class = None
     filter_backends = []
 
-    @extend_schema(summary="Who am I", operation_id="users_me_retrieve",
+    @extend_schema(summary="Who am I (当前用户)", operation_id="users_me_retrieve",
                    responses={200: CurrentUserSerializer, **errors(401)}, tags=["users"])
     def get(self, request):
         return Response(self.get_serializer(request.user).data)

@@ -82,7 +82,7 @@ class ClientMeView(ClientSelfMixin, GenericAPIView):
     filter_backends = []
 
     @extend_schema(
-        summary="Get my API client",
+        summary="Get my API client (本客户端信息)",
         operation_id="clients_me_retrieve",
         tags=TAGS,
         description=(
@@ -98,13 +98,13 @@ class ClientMeView(ClientSelfMixin, GenericAPIView):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List my tokens",
+        summary="List my tokens (令牌列表)",
         description="本客户端的全部命名令牌（有效、已过期、已吊销），不含完整令牌。\n\nAll named tokens of the caller's client.",
         responses={200: ApiTokenSerializer(many=True), **errors(401, 404)},
     ),
-    retrieve=extend_schema(summary="Get one of my tokens", responses={200: ApiTokenSerializer, **errors(401, 404)}),
+    retrieve=extend_schema(summary="Get one of my tokens (令牌详情)", responses={200: ApiTokenSerializer, **errors(401, 404)}),
     create=extend_schema(
-        summary="Create a named token",
+        summary="Create a named token (新建命名令牌)",
         description=(
             "新建一个命名令牌。响应中的 `key` 是完整令牌，**只显示这一次**，服务器只保存其 SHA-256 摘要。"
             "调用时使用请求头 `Authorization: Token <key>`。\n\n"
@@ -119,7 +119,7 @@ class ClientMeView(ClientSelfMixin, GenericAPIView):
         ],
     ),
     rotate=extend_schema(
-        summary="Rotate a token",
+        summary="Rotate a token (轮换令牌)",
         description=(
             "轮换令牌：生成同名新令牌（响应中的 `key` 只显示一次），原令牌立即失效（再用返回 401）。"
             "新令牌沿用原过期时间，除非另给 `expires_at`。已吊销的令牌不能轮换（409 `token_revoked`）。\n\n"
@@ -130,7 +130,7 @@ class ClientMeView(ClientSelfMixin, GenericAPIView):
         examples=[KEY_EXAMPLE],
     ),
     revoke=extend_schema(
-        summary="Revoke a token",
+        summary="Revoke a token (吊销令牌)",
         description="吊销令牌，立即生效；再次吊销不改变吊销时间。\n\nRevokes a token at once (repeating it changes nothing).",
         request=None,
         responses={200: ApiTokenSerializer, **errors(401, 404)},
@@ -202,7 +202,7 @@ class ApiCallFilterSet(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List my API calls",
+        summary="List my API calls (调用日志)",
         description=(
             "本客户端的调用日志（新的在前）：时间、方法、路径、状态码、耗时、请求/响应字节数、列表返回条数。"
             "可按 `since`/`until`（ISO 8601）、`status`、`errors=true`、`method` 过滤。\n\n"
@@ -211,7 +211,7 @@ class ApiCallFilterSet(django_filters.FilterSet):
         responses={200: ApiCallSerializer(many=True), **errors(400, 401, 404)},
     ),
     summary=extend_schema(
-        summary="Daily summary of my API calls",
+        summary="Daily summary of my API calls (调用日汇总)",
         description=(
             f"按天（北京时间）汇总调用次数、错误数（状态码 ≥ 400）与字节数。默认最近 {SUMMARY_DAYS} 天；"
             "可用 `since`/`until` 及列表的其他过滤条件。\n\n"

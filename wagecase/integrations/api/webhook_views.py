@@ -123,13 +123,13 @@ class IsApiClientOrAdministrator(BasePermission):
         request=WebhookSubscriptionSerializer,
         responses={201: WebhookSubscriptionSecretSerializer, **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="Get a webhook subscription", responses={200: WebhookSubscriptionSerializer,
+    retrieve=extend_schema(summary="Get a webhook subscription (事件订阅详情)", responses={200: WebhookSubscriptionSerializer,
                                                                              **SUBSCRIPTION_ERRORS}),
-    partial_update=extend_schema(summary="Change a webhook subscription (url, events, active)",
+    partial_update=extend_schema(summary="Change a webhook subscription (修改事件订阅: url, events, active)",
                                  description="`active: false` pauses it: nothing more is sent, and deliveries waiting "
                                              "for a retry fail when their time comes.",
                                  responses={200: WebhookSubscriptionSerializer, **errors(400, 401, 403, 404)}),
-    destroy=extend_schema(summary="Delete a webhook subscription",
+    destroy=extend_schema(summary="Delete a webhook subscription (删除事件订阅)",
                           description="Deletes the subscription with its deliveries log.",
                           responses={204: None, **SUBSCRIPTION_ERRORS}),
 )

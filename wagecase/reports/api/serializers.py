@@ -1,4 +1,5 @@
 """API serializers of reports."""
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -15,6 +16,8 @@ class SummaryQuerySerializer(serializers.Serializer):
         return data
 
 
+# One object, though answered by the viewset's `list` action (else the schema would say an array).
+@extend_schema_serializer(many=False)
 class SummarySerializer(serializers.Serializer):
     region_code = serializers.CharField(help_text="The region prefix the figures cover ('' = the caller's jurisdiction).")
     date_from = serializers.DateField()

@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -28,6 +28,19 @@ from .serializers import (
 )
 
 
+SUMMARY_EXAMPLE = OpenApiExample(
+    "天水市一季度 Tianshui, Q1", response_only=True,
+    description="`GET /api/v1/stats/summary/?region_code=6205&date_from=2026-01-01&date_to=2026-03-31`："
+                "天水市一季度受理线索 1286 件、办结 1204 件，办结率 93.6%。",
+    value={
+        "region_code": "6205", "date_from": "2026-01-01", "date_to": "2026-03-31",
+        "projects_monitored": 298, "projects_inspected": 211, "clues_received": 1286, "clues_closed": 1204,
+        "closure_rate": "93.6", "workers_paid": 1532, "amount_recovered": "18650000.00",
+        "violations_published": 2, "blacklisted": 1,
+    },
+)
+
+
 class SummaryViewSet(viewsets.ViewSet):
     """统计汇总: the headline figures of a region and period, inside the caller's scope."""
 
@@ -36,11 +49,13 @@ class SummaryViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="Summary figures (统计汇总)",
-        description="Headline figures for a region prefix and a period, over what the caller may see (a bureau client: "
+        description="按行政区划代码前缀和统计期间汇总调用者可见范围内的主要数据（在建项目、检查、线索、办结率、"
+                    "兑付人数和金额、社会公布、失信惩戒）。Headline figures for a region prefix and a period, over what the caller may see (a bureau client: "
                     "its industries' projects, clues, cases and listings). A region outside the caller's jurisdiction "
                     "→ 404; date_from after date_to → 400. Definitions: see each field.",
         parameters=[SummaryQuerySerializer],
         responses={200: SummarySerializer, **errors(400, 401, 404)},
+        examples=[SUMMARY_EXAMPLE],
     )
     def list(self, request):
         params = SummaryQuerySerializer(data=request.query_params)
@@ -56,10 +71,37 @@ class SummaryViewSet(viewsets.ViewSet):
         return Response(SummarySerializer(figures).data)
 
 
+WEEKLY_REPORT = {
+    "id": 41, "kind": "weekly", "region_code": "620502", "region_name": "秦州区",
+    "period_start": "2026-03-16", "period_end": "2026-03-22", "week_start": "2026-03-16",
+    "status": "pending", "generating": False, "progress": 0, "error": "", "attempts": 0, "generated_at": None,
+    "download_url": None, "totals": None, "signatures": [], "submitted_at": None,
+}
+WEEKLY_EXAMPLES = [
+    OpenApiExample("秦州区周调度表 Qinzhou, one week", request_only=True,
+                   value={"week_start": "2026-03-16", "region_code": "620502"},
+                   description="`week_start` 须为周一；`region_code` 为县（6 位）、市（4 位）或省（2 位）。"),
+    OpenApiExample("已排队 Queued", response_only=True, status_codes=["202"], value=WEEKLY_REPORT,
+                   description="后台生成中：轮询 `GET /api/v1/reports/weekly/{id}/` 直至 `status` 为 `done`。"),
+    OpenApiExample("已生成 Done", response_only=True, status_codes=["200"], value={
+        **WEEKLY_REPORT, "status": "done", "progress": 100, "attempts": 1,
+        "generated_at": "2026-03-23T08:15:32+08:00",
+        "download_url": "https://wagecase.example.gov.cn/api/v1/reports/weekly/41/download/",
+        "totals": {
+            "projects_in_progress": 96, "projects_monitored": 72, "projects_inspected": 18, "clues_received": 23,
+            "clues_closed": 19, "clues_received_ytd": 268, "clues_closed_ytd": 247, "closure_rate_ytd": "92.2",
+            "clues_overdue": 2, "cases_open": 7, "workers_unpaid": 41, "amount_outstanding": "512400.00",
+            "amount_paid": "186000.00", "workers_paid": 14, "listed": 0, "listed_in_force": 3,
+        },
+        "signatures": [{"capacity": "locality", "name": "陈志刚", "signed_at": "2026-03-23T10:02:11+08:00"}],
+    }, description="同一行政区划、同一周已有报表时直接返回（200），不重复生成。"),
+]
+
+
 NOT_READY = OpenApiResponse(description="Not generated yet: `{\"detail\", \"code\": \"not_ready\"}`.")
 
 
-def _report_viewset(kind, request_serializer, label, period_help):
+def _report_viewset(kind, request_serializer, label, zh, period_help, examples=None):
     def period_start(data):
         if kind == ReportKind.WEEKLY:
             return data["week_start"]
@@ -68,22 +110,23 @@ def _report_viewset(kind, request_serializer, label, period_help):
         return datetime.date(data["year"], 3 * data["quarter"] - 2, 1)
 
     @extend_schema_view(
-        list=extend_schema(summary=f"List {label}s",
-                           description=f"The {label}s of the regions in the caller's jurisdiction, latest first. Filters: "
-                                       "`region_code` (prefix), `status`.",
+        list=extend_schema(summary=f"List {label}s ({zh}列表)",
+                           description=f"本辖区各行政区划的{zh}，最新在前。The {label}s of the regions in the caller's "
+                                       "jurisdiction, latest first. Filters: `region_code` (prefix), `status`.",
                            responses={200: ReportSerializer(many=True), **errors(401, 403)}),
-        retrieve=extend_schema(summary=f"Get a {label}", description="Its state: `pending` (queued, or being generated: "
-                               "`generating` true and `progress` in percent) → `done` or `failed` (with `error`), and "
+        retrieve=extend_schema(summary=f"Get a {label} ({zh}详情)", description=f"查询{zh}的生成状态和下载地址。Its state: `pending` (queued, or being "
+                               "generated: `generating` true and `progress` in percent) → `done` or `failed` (with `error`), and "
                                "`download_url` once done.",
                                responses={200: ReportSerializer, **errors(401, 403, 404)}),
         create=extend_schema(
-            summary=f"Generate a {label}",
-            description=f"{period_help} The report is generated by a background job: the answer (202 when a job was "
-                        "queued, 200 when the report exists and nothing was queued) carries its `id` and `status`; poll "
+            summary=f"Generate a {label} (生成{zh})",
+            description=f"申请生成{zh}：由后台任务生成，轮询至 `done` 后下载 Excel。{period_help} The report is "
+                        "generated by a background job: the answer (202 when a job was queued, 200 when the report exists and nothing was queued) carries its `id` and `status`; poll "
                         "the report until `done`, then download. One report per kind, region and period: asking again "
                         "returns the same report; a `failed` one is queued again (retry), a `done` one only with "
                         "`regenerate: true`. A region outside the caller's jurisdiction → 404.",
             request=request_serializer, responses={200: ReportSerializer, 202: ReportSerializer, **errors(400, 401, 403, 404)},
+            examples=examples or [],
         ),
     )
     class ReportViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -135,8 +178,8 @@ def _report_viewset(kind, request_serializer, label, period_help):
                 raise PermissionDenied(str(error))
             return Response(ReportSerializer(self.get_queryset().get(pk=report.pk), context={"request": self.request}).data)
 
-        @extend_schema(summary=f"Sign a {label} (双签字)",
-                       description="The locality's or the department's responsible person of the report's region signs the "
+        @extend_schema(summary=f"Sign a {label} ({zh}双签字)",
+                       description="属地和部门负责人“双签字”。The locality's or the department's responsible person of the report's region signs the "
                                    "generated report (the caller's `signs_for` and jurisdiction decide who may: else 403). "
                                    "The signature is printed on the xlsx and kept in the history. Not generated → 409 "
                                    "`not_ready`; signed already in that capacity → 409 `already_signed`; submitted → 409 "
@@ -148,14 +191,14 @@ def _report_viewset(kind, request_serializer, label, period_help):
             body.is_valid(raise_exception=True)
             return self._act(report_sign, capacity=body.validated_data.get("capacity"))
 
-        @extend_schema(summary=f"Submit a {label}",
-                       description="Sends the report up, only once both signatures are given (else 409 `signatures_missing`).",
+        @extend_schema(summary=f"Submit a {label} (上报{zh})",
+                       description="双签字齐全后上报。Sends the report up, only once both signatures are given (else 409 `signatures_missing`).",
                        request=None, responses={200: ReportSerializer, **errors(401, 403, 404)})
         @action(detail=True, methods=["post"])
         def submit(self, request, pk=None):
             return self._act(report_submit)
 
-        @extend_schema(summary=f"Download a {label} (xlsx)",
+        @extend_schema(summary=f"Download a {label} (下载{zh} xlsx)",
                        description="下载已生成的 Excel 报表（`status` 为 `done` 时）；尚未生成 → 409 `not_ready`。"
                                    "The generated workbook once `status` is `done`; before that 409 `not_ready`.",
                        responses={
@@ -176,11 +219,12 @@ def _report_viewset(kind, request_serializer, label, period_help):
     return ReportViewSet
 
 
-WeeklyReportViewSet = _report_viewset(ReportKind.WEEKLY, WeeklyRequestSerializer, "weekly dispatch report (周调度)",
-                                      "Body `{\"week_start\": Monday, \"region_code\"}`; a week_start that is not a Monday → 400.")
-MonthlyReportViewSet = _report_viewset(ReportKind.MONTHLY, MonthlyRequestSerializer, "monthly report (月报告)",
+WeeklyReportViewSet = _report_viewset(ReportKind.WEEKLY, WeeklyRequestSerializer, "weekly dispatch report", "周调度表",
+                                      "Body `{\"week_start\": Monday, \"region_code\"}`; a week_start that is not a Monday → 400.",
+                                      examples=WEEKLY_EXAMPLES)
+MonthlyReportViewSet = _report_viewset(ReportKind.MONTHLY, MonthlyRequestSerializer, "monthly report", "月报告",
                                        "Body `{\"month\": \"YYYY-MM\", \"region_code\"}`.")
-QuarterlyReportViewSet = _report_viewset(ReportKind.QUARTERLY, QuarterlyRequestSerializer, "quarterly bulletin (季通报)",
+QuarterlyReportViewSet = _report_viewset(ReportKind.QUARTERLY, QuarterlyRequestSerializer, "quarterly bulletin", "季通报",
                                          "Body `{\"year\", \"quarter\": 1–4, \"region_code\"}`.")
 
 
@@ -195,12 +239,12 @@ from .serializers import DailyStatusQuerySerializer, DailySubmissionSerializer  
                        "latest first, each with the system's own figures of that county and day and the differences. "
                        "Filters: `campaign`, `day`, `region_code` (prefix).",
                        responses={200: DailySubmissionSerializer(many=True), **errors(401, 403)}),
-    retrieve=extend_schema(summary="Get a daily report",
+    retrieve=extend_schema(summary="Get a daily report (日报详情)",
                            description="一份已报送的日报（零报告亦可），附系统自身统计数及差异。A filed daily report with the "
                                        "system's own figures of that county and day and the differences.",
                            responses={200: DailySubmissionSerializer, **errors(401, 403, 404)}),
     create=extend_schema(
-        summary="File a daily report or a zero report",
+        summary="File a daily report or a zero report (报送日报或零报告)",
         description="While a campaign has daily reporting on, a county files its day's figures, or `zero_report: true` "
                     "(零报告) with every figure 0. Filing the same county and day again corrects it (one report per day; "
                     "changes are logged). A day outside the campaign or without daily reporting, a future day, a county "
