@@ -36,6 +36,10 @@ RESERVED_CODES = {"bulk"}
 # --- Fields -------------------------------------------------------------------------------------
 
 
+# Money is a decimal string in yuan with two places (API.md), also where a method computes it.
+MONEY_STRING = {"type": "string", "format": "decimal", "pattern": r"^-?\d{0,14}(?:\.\d{0,2})?$", "example": "12500.00"}
+
+
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
 class MonthField(serializers.Field):
     """A month as `"YYYY-MM"`, held as the date of its first day."""
@@ -432,11 +436,11 @@ class PayrollSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
         return lines
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(MONEY_STRING)
     def get_amount_due(self, payroll):
         return f"{sum((line.amount_due for line in payroll.lines.all()), 0):.2f}"
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(MONEY_STRING)
     def get_amount_paid(self, payroll):
         return f"{sum((line.amount_paid for line in payroll.lines.all()), 0):.2f}"
 
@@ -465,11 +469,11 @@ class WageDepositSerializer(serializers.ModelSerializer):
     def _requirement(self):
         return self.context["requirement"]
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(MONEY_STRING)
     def get_required_amount(self, deposit):
         return f"{self._requirement().amount:.2f}"
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    @extend_schema_field(MONEY_STRING)
     def get_required_rate(self, deposit):
         return f"{self._requirement().rate.normalize():f}"
 
