@@ -8,6 +8,8 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_SCALE ?= small
+BENCH_OUT ?= bench/results/latest.json
 
 PY_STAMP := $(VENV)/.wagecase-installed
 NODE_STAMP := node_modules/.wagecase-installed
@@ -18,12 +20,13 @@ CJK_FONT_PACKAGE := fonts-noto-cjk
 FONT_FOUND := $(BIN)/python -c "import os; from inspections.documents import resolve_font_faces as find; find(os.environ.get('PDF_FONT_PATH'))" 2>/dev/null
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-python install-node install-fonts translations run test check worker beat clean
+.PHONY: help install install-python install-node install-fonts translations run test check bench worker beat clean
 
 help:
 	@echo "make run     install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    install, run the test suite (SQLite, tasks run eagerly)"
 	@echo "make check   Django system checks and a check for missing migrations"
+	@echo "make bench   time the API and jobs against hand-written SQL on PostgreSQL (BENCH_SCALE=tiny|small|province)"
 	@echo "make worker  Celery worker   (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
 	@echo "make beat    Celery beat     (schedules are stored in the database)"
 
@@ -78,6 +81,10 @@ test: install
 check: install
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+# A throwaway PostgreSQL unless DATABASE_URL is set; see bench/README.md.
+bench: install-python translations
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_OUT=$(BENCH_OUT) $(BIN)/python -m bench.run
 
 worker: install
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0); without it tasks run in-process." >&2; exit 1; }

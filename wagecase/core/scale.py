@@ -1194,16 +1194,19 @@ def generate(*, scale="tiny", seed=2026, using="default", force=False, out=print
             defaults={"password": "!", "is_active": False, "full_name": f"generate_scale {scale} seed {seed}",
                       "role": "admin", "jurisdiction_id": "62"})
     connection = connections[using]
+    replica = False
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Skip the per-row foreign-key triggers while loading when allowed (superuser); the rows are
             # consistent by construction and the test suite checks it.
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            if cursor.fetchone()[0]:
+            replica = bool(cursor.fetchone()[0])
+            if replica:
                 cursor.execute("SET session_replication_role = replica")
     try:
         return Generator(volumes, seed, using=using, out=out, today=today).run()
     finally:
-        if connection.vendor == "postgresql":
+        # Only a superuser may (re)set it: an ordinary role never changed it.
+        if connection.vendor == "postgresql" and replica:
             with connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
