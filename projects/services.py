@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagecase.core.bulk import insert_logged
 from wagecase.core.models import Enterprise
 from wagecase.core.policy import get_policy
 from wagecase.core.validators import normalize_id_number, normalize_uscc
@@ -146,6 +147,70 @@ def worker_register(*, refresh=True, project, id_number, name, phone="", trade="
     if refresh:
         project_refresh(project=project)
     return employment
+
+
+ROSTER_FIELDS = ("employer_id", "team_id", "trade", "contract_signed_on", "entered_on", "exited_on", "daily_wage")
+
+
+@transaction.atomic
+def roster_register_many(*, project, entries, refresh=True):
+    """worker_register for many workers at once, as imports need it: the same rules and results
+    (a new ID creates the person; a name or phone given replaces the stored one; an ID already on the
+    roster has its entry replaced), but in a few statements per call instead of a dozen per worker.
+
+    `entries` are dicts with id_number, name, phone, trade, employer (an Enterprise or None),
+    team (a WorkTeam of this project or None), contract_signed_on, entered_on, exited_on, daily_wage,
+    already checked cell by cell (the import's parsers apply the model's validators and lengths).
+    Creates and changes go through the change-logged QuerySet bulk methods, so every worker and
+    roster entry still gets its change record, written in batches. Returns (created, updated)."""
+    now = timezone.now()
+    ids = [normalize_id_number(entry["id_number"]) for entry in entries]
+    workers = {w.id_number: w for w in Worker.objects.filter(id_number__in=ids)}
+    new_workers, changed_workers = [], []
+    for id_number, entry in zip(ids, entries):
+        worker = workers.get(id_number)
+        if worker is None:
+            worker = Worker(id_number=id_number, name=entry["name"], phone=entry.get("phone") or "")
+            workers[id_number] = worker
+            new_workers.append(worker)
+            continue
+        changed = False
+        if entry.get("name") and worker.name != entry["name"]:
+            worker.name, changed = entry["name"], True
+        if entry.get("phone") and worker.phone != entry["phone"]:
+            worker.phone, changed = entry["phone"], True
+        if changed and worker.pk is not None:
+            worker.last_updated = now
+            changed_workers.append(worker)
+    insert_logged(Worker, new_workers)
+    if changed_workers:
+        Worker.objects.bulk_update(list({w.pk: w for w in changed_workers}.values()), ["name", "phone", "last_updated"])
+
+    on_roster = {e.worker_id: e for e in Employment.objects.filter(project=project, worker__in=[w.pk for w in workers.values()])}
+    new_entries, changed_entries = [], []
+    for id_number, entry in zip(ids, entries):
+        worker = workers[id_number]
+        employment = on_roster.get(worker.pk)
+        adding = employment is None
+        if adding:
+            employment = Employment(project=project, worker=worker)
+            on_roster[worker.pk] = employment
+        else:
+            employment.project, employment.worker = project, worker  # for the change record's text, without a query
+        employment.employer, employment.team, employment.trade = entry.get("employer"), entry.get("team"), entry.get("trade") or ""
+        employment.contract_signed_on, employment.entered_on = entry.get("contract_signed_on"), entry["entered_on"]
+        employment.exited_on, employment.daily_wage = entry.get("exited_on"), entry.get("daily_wage")
+        if adding:
+            new_entries.append(employment)
+        elif employment.pk is not None:
+            employment.last_updated = now
+            changed_entries.append(employment)
+    insert_logged(Employment, new_entries)
+    if changed_entries:
+        Employment.objects.bulk_update(list({e.pk: e for e in changed_entries}.values()), [*ROSTER_FIELDS, "last_updated"])
+    if refresh:
+        project_refresh(project=project)
+    return len(new_entries), len(changed_entries)
 
 
 @transaction.atomic

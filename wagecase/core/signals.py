@@ -30,6 +30,66 @@ def log_change(instance, action, before, after):
     )
 
 
+def bulk_log_changes(changes, *, batch_size=2000):
+    """log_change for many records at once: `changes` yields (instance, action, before, after); the
+    ObjectChange rows are written in batches (one INSERT per batch_size rows), with the same context
+    (user, source, label, request id) and parent as log_change gives one by one. Bulk paths (imports,
+    QuerySet.bulk_create/bulk_update/update on change-logged models) use it, so logging every row
+    does not cost a query per row."""
+    ctx = current_context()
+    user = ctx.get_user()
+    user_name = user.get_username() if user else ""
+    types = {}
+
+    def type_of(model):
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        return types[model]
+
+    from .bulk import copy_rows, is_postgresql
+
+    if is_postgresql(ObjectChange):
+        # COPY of plain tuples: no model instances, no per-value compilation.
+        from django.utils import timezone
+
+        now, request_id = timezone.now(), ctx.request_id
+        label, user_id = ctx.label[:200], user.pk if user else None
+        rows = []
+        for instance, action, before, after in changes:
+            parent = instance.changelog_parent()
+            related = parent and parent[1]
+            rows.append((
+                now, user_id, user_name, request_id, ctx.source, label, action, type_of(type(instance)).pk,
+                str(instance.pk), type_of(parent[0]).pk if related else None, str(parent[1]) if related else "",
+                str(instance)[:200], before, after,
+            ))
+        if rows:
+            copy_rows(ObjectChange, (
+                "time", "user_id", "user_name", "request_id", "source", "source_label", "action", "changed_object_type_id",
+                "changed_object_id", "related_object_type_id", "related_object_id", "object_repr", "prechange_data",
+                "postchange_data"), rows)
+        return len(rows)
+
+    pending, written = [], 0
+    for instance, action, before, after in changes:
+        parent = instance.changelog_parent()
+        pending.append(ObjectChange(
+            related_object_type=type_of(parent[0]) if parent and parent[1] else None,
+            related_object_id=str(parent[1]) if parent and parent[1] else "",
+            user=user, user_name=user_name, request_id=ctx.request_id, source=ctx.source,
+            source_label=ctx.label[:200], action=action, changed_object_type=type_of(type(instance)),
+            changed_object_id=str(instance.pk), object_repr=str(instance)[:200],
+            prechange_data=before, postchange_data=after,
+        ))
+        if len(pending) >= batch_size:
+            ObjectChange.objects.bulk_create(pending)
+            written, pending = written + len(pending), []
+    if pending:
+        ObjectChange.objects.bulk_create(pending)
+        written += len(pending)
+    return written
+
+
 @receiver(pre_save)
 def _snapshot_before_save(sender, instance, raw, **kwargs):
     if raw or not isinstance(instance, ChangeLoggedModel) or instance._state.adding:

@@ -75,7 +75,7 @@ class ChangeLoggedQuerySet(RestrictedQuerySet):
     """Bulk writes on change-logged models are logged row by row too, so no path escapes."""
 
     def update(self, **kwargs):
-        from ..signals import log_change
+        from ..signals import bulk_log_changes
         from ..choices import ChangeAction
 
         # A bulk change is a change: it moves last_updated, so incremental syncs (`updated_since`) see it.
@@ -86,37 +86,36 @@ class ChangeLoggedQuerySet(RestrictedQuerySet):
         with transaction.atomic(using=self.db):
             before = {obj.pk: obj.changelog_data() for obj in self.model._base_manager.filter(pk__in=self.values("pk"))}
             count = super().update(**kwargs)
-            for obj in self.model._base_manager.filter(pk__in=list(before)):
-                after = obj.changelog_data()
-                if after != before[obj.pk]:
-                    log_change(obj, ChangeAction.UPDATE, before[obj.pk], after)
+            changes = ((obj, ChangeAction.UPDATE, before[obj.pk], obj.changelog_data())
+                       for obj in self.model._base_manager.filter(pk__in=list(before)))
+            bulk_log_changes(change for change in changes if change[3] != change[2])
         return count
 
     update.queryset_only = True
 
     def bulk_create(self, objs, *args, **kwargs):
-        from ..signals import log_change
+        from ..signals import bulk_log_changes
         from ..choices import ChangeAction
 
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
+            bulk_log_changes((obj, ChangeAction.CREATE, None, obj.changelog_data()) for obj in created if obj.pk is not None)
             for obj in created:
-                if obj.pk is not None:
-                    log_change(obj, ChangeAction.CREATE, None, obj.changelog_data())
+                obj._changelog_snapshot = obj.changelog_data()
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        from ..signals import log_change
+        from ..signals import bulk_log_changes
         from ..choices import ChangeAction
 
         objs = list(objs)
         with transaction.atomic(using=self.db):
             before = {o.pk: o.changelog_data() for o in self.model._base_manager.filter(pk__in=[o.pk for o in objs])}
             count = super().bulk_update(objs, fields, *args, **kwargs)
+            changes = ((obj, ChangeAction.UPDATE, before.get(obj.pk), obj.changelog_data()) for obj in objs)
+            bulk_log_changes(change for change in changes if change[3] != change[2])
             for obj in objs:
-                after = obj.changelog_data()
-                if after != before.get(obj.pk):
-                    log_change(obj, ChangeAction.UPDATE, before.get(obj.pk), after)
+                obj._changelog_snapshot = obj.changelog_data()
         return count
 
 
@@ -136,18 +135,37 @@ class ChangeLoggedModel(BaseModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Remember the row as loaded, so that the change log needs no extra query for "before".
+        # Remember the row as loaded, so that the change log needs no extra query for "before". Only
+        # the values are kept; the snapshot is made from them when a save or delete asks for it, so
+        # reading a list of rows costs nothing extra.
         if len(values) == len(cls._meta.concrete_fields):
-            instance._changelog_snapshot = instance.changelog_data()
+            instance.__dict__["_changelog_loaded"] = values
         return instance
 
+    @property
+    def _changelog_snapshot(self):
+        """changelog_data() of the row as it was loaded (or last saved), or None when unknown."""
+        state = self.__dict__
+        if "_changelog_snap" not in state:
+            loaded = state.get("_changelog_loaded")
+            state["_changelog_snap"] = None if loaded is None else self._changelog_dict(
+                zip(self._meta.concrete_fields, loaded))
+        return state["_changelog_snap"]
+
+    @_changelog_snapshot.setter
+    def _changelog_snapshot(self, value):
+        self.__dict__["_changelog_snap"] = value
+
     def changelog_data(self):
+        return self._changelog_dict((f, getattr(self, f.attname)) for f in self._meta.concrete_fields)
+
+    def _changelog_dict(self, pairs):
         data = {}
-        for f in self._meta.concrete_fields:
-            if f.name in self.changelog_exclude:
+        exclude = self.changelog_exclude
+        for f, value in pairs:
+            if f.name in exclude:
                 continue
-            value = getattr(self, f.attname)
-            if isinstance(f, models.DecimalField) and value is not None:
+            if value is not None and isinstance(f, models.DecimalField):
                 # "2" typed in a form and "2.00" read back are the same value: log it as stored.
                 value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
             data[f.attname] = json_value(value)
