@@ -1,5 +1,6 @@
 """Export of any filtered list to .xlsx as a background job: the same FilterSet and the same scope
-as the list page, rows streamed in batches through openpyxl's write-only mode.
+as the list page, rows streamed in batches (a server-side cursor) through openpyxl's write-only
+mode into a temporary file, which is then copied to storage: memory does not grow with the rows.
 
 Apps register an export per model with `register_export(model, filterset, columns)`; columns
 are (header, function(obj) -> value)."""
@@ -10,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .services import register_job_handler, xlsx_bytes
+from .services import register_job_handler, xlsx_file
 
 EXPORTS = {}
 BATCH = 2000
@@ -59,7 +60,7 @@ def export_job(job, progress):
                 progress.advance(BATCH)
         progress.advance(done % BATCH)
 
-    content = xlsx_bytes(write)
+    content = xlsx_file(write)
     name = f"{spec.model._meta.model_name}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
     return {"rows": total, "file": (name, content)}
 

@@ -93,12 +93,31 @@ def job_run(*, job_id):
     job.refresh_from_db()
     if isinstance(outcome, dict) and "file" in outcome:
         name, content = outcome.pop("file")
-        job.result_file.save(name, ContentFile(content), save=False)
+        if isinstance(content, (bytes, str)):
+            content = ContentFile(content)
+        job.result_file.save(name, content, save=False)  # a File (on disk) is copied to storage in chunks
+        content.close()
     job.result = outcome
     job.status = JobStatus.DONE
     job.finished = timezone.now()
     job.save(update_fields=["result_file", "result", "status", "finished"])
     return job
+
+
+def xlsx_file(write):
+    """Like xlsx_bytes, into a temporary file on disk (a django File, deleted when closed): a large
+    export is streamed from the database to the disk and never held in memory whole."""
+    import tempfile
+
+    from django.core.files import File
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    write(workbook)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(handle)
+    handle.seek(0)
+    return File(handle)
 
 
 def xlsx_bytes(write):
