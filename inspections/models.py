@@ -258,15 +258,18 @@ class InspectionPhoto(ProjectScoped):
 
 
 class DocumentSequence(models.Model):
-    """Numbers of official documents per office (county or city code), kind and year."""
+    """Numbers of official documents per prefix, kind and year: one counter per number text, so two
+    offices whose default prefixes coincide (临夏市 and 临夏县 both give 临夏人社监令) share it and never
+    give out the same number. `office_code` is the office that started the sequence."""
 
+    prefix = models.CharField(max_length=30)
     office_code = models.CharField(max_length=9)
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["office_code", "kind", "year"], name="document_sequence_unique")]
+        constraints = [models.UniqueConstraint(fields=["prefix", "kind", "year"], name="document_sequence_unique_prefix")]
 
 
 class DocumentPrefix(ChangeLoggedModel):

@@ -189,9 +189,11 @@ def _prefix_and_owner(region_code, kind):
 
 
 def next_document_number(*, office_code, kind, year):
-    """`秦州人社监令〔2026〕第12号`: the next number of the prefix's office and year, under a row lock."""
+    """`秦州人社监令〔2026〕第12号`: the next number of the prefix and year, under a row lock (one
+    counter per prefix, so offices whose default prefixes coincide share it)."""
     prefix, owner = _prefix_and_owner(office_code, kind)
-    seq, _created = DocumentSequence.objects.select_for_update().get_or_create(office_code=owner, kind=kind, year=year)
+    seq, _created = DocumentSequence.objects.select_for_update().get_or_create(
+        prefix=prefix, kind=kind, year=year, defaults={"office_code": owner})
     DocumentSequence.objects.filter(pk=seq.pk).update(last=seq.last + 1)
     return f"{prefix}〔{year}〕第{seq.last + 1}号"
 

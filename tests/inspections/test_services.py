@@ -69,6 +69,18 @@ def test_document_numbers_never_collide_between_counties(make_inspection, make_p
     assert numbers == ["天人社失信告〔2026〕第1号", "天人社失信告〔2026〕第2号", "天人社失信告〔2026〕第3号"]
 
 
+def test_offices_whose_default_prefixes_coincide_share_one_counter(db):
+    """临夏市 and 临夏县 both default to 临夏人社监令: the counter is per prefix, so their numbers follow
+    each other instead of both starting at 第1号 (the number is unique: the second would fail)."""
+    from inspections.services import next_document_number
+
+    assert [Region.objects.get(pk=code).name[:2] for code in ("622901", "622921")] == ["临夏", "临夏"]
+    numbers = [next_document_number(office_code=code, kind="rectification_order", year=2026)
+               for code in ("622901", "622921", "622901")]
+    assert numbers == ["临夏人社监令〔2026〕第1号", "临夏人社监令〔2026〕第2号", "临夏人社监令〔2026〕第3号"]
+    assert next_document_number(office_code="622921", kind="rectification_order", year=2027) == "临夏人社监令〔2027〕第1号"
+
+
 def test_reinspection_transitions(make_inspection, inspector):
     order = make_inspection(checklist=checklist(wage_deposit="fail")).order
     order = services.order_reinspect(order=order, user=inspector, reinspected_on=D("2026-11-10"), rectified=False)

@@ -1164,9 +1164,9 @@ class Generator:
         for (county, year), last in self.clue_sequences.items():
             ClueSequence.objects.using(self.using).update_or_create(region_code=county, year=year, defaults={"last": last})
         for (prefix, year), last in self.order_sequences.items():
-            for county in self.order_counties[(prefix, year)]:
-                DocumentSequence.objects.using(self.using).update_or_create(
-                    office_code=county, kind="rectification_order", year=year, defaults={"last": last})
+            DocumentSequence.objects.using(self.using).update_or_create(
+                prefix=prefix, kind="rectification_order", year=year,
+                defaults={"last": last, "office_code": min(self.order_counties[(prefix, year)])})
         connection = connections[self.using]
         if connection.vendor == "postgresql":
             from django.apps import apps
