@@ -123,3 +123,4 @@ def test_blank_journal_note_is_refused(make_enterprise, inspector):
 
     with pytest.raises(ValidationError):
         journal_add(obj=make_enterprise(), user=inspector, comments="")
+

@@ -442,3 +442,40 @@ def test_large_roster_import_applies(inspector, make_project, rng, capsys):
     assert counter.count < 300
     with capsys.disabled():
         print(f"\n[roster import] 2000 rows: {elapsed:.1f} s, {counter.count} queries ({counter.count / 2000:.1f} per row)")
+
+
+def test_bulk_insert_writes_the_same_rows_and_change_records_as_saves(make_project, inspector):
+    """wagecase.core.bulk.insert_logged (COPY on PostgreSQL, bulk_create elsewhere) stores the values
+    as given, even with tabs, backslashes and newlines, and records each creation with the acting
+    user, the import source and the parent project, as a save would."""
+    import random
+
+    from wagecase.core.bulk import insert_logged
+    from wagecase.core.choices import ChangeAction
+    from wagecase.core.context import change_context
+    from wagecase.core.identifiers import make_id_number
+
+    project = make_project()
+    rng = random.Random(7)
+    odd = "王\t小\\二\n"
+    workers = [Worker(id_number=make_id_number(rng), name=odd if i == 0 else f"工人{i}", phone="") for i in range(3)]
+    with change_context(source=ChangeSource.IMPORT, user=inspector, label="import roster.xlsx"):
+        insert_logged(Worker, workers)
+        entries = insert_logged(Employment, [
+            Employment(project=project, worker=w, entered_on=dt.date(2026, 3, 1), daily_wage=Decimal("300.5"), trade="木工")
+            for w in workers])
+    assert Worker.objects.get(pk=workers[0].pk).name == odd
+    stored = Employment.objects.get(pk=entries[0].pk)
+    assert (stored.daily_wage, stored.entered_on, stored.exited_on) == (Decimal("300.50"), dt.date(2026, 3, 1), None)
+    assert stored.created is not None and stored.last_updated is not None
+    def changes_for(obj):
+        return ObjectChange.objects.filter(changed_object_id=str(obj.pk), changed_object_type__model=obj._meta.model_name)
+
+    for obj in [*workers, *entries]:
+        (change,) = changes_for(obj)
+        assert (change.action, change.source, change.user, change.source_label) == (
+            ChangeAction.CREATE, ChangeSource.IMPORT, inspector, "import roster.xlsx")
+        assert change.prechange_data is None
+        assert change.postchange_data == type(obj).objects.get(pk=obj.pk).changelog_data()
+    (entry_change,) = changes_for(entries[0])
+    assert entry_change.related_object_id == str(project.pk) and entry_change.object_repr.startswith(odd)
