@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from complaints.public import StyledForm, _over_limit, too_many_requests
-from inspections.documents import PdfFontMissing, issuing_office
+from inspections.documents import PdfFontMissing, issuing_office, issuing_offices
 from wagecase.core.pii import mask_id_number
 from wagecase.core.validators import normalize_uscc
 
@@ -109,7 +109,7 @@ def blacklist(request):
     text = form.cleaned_data["q"] if form.is_valid() else ""
     listings = search(public_listings(), text).order_by("-listed_on", "pk")
     page = Paginator(listings, PER_PAGE).get_page(request.GET.get("page"))
-    offices = {}
+    offices = issuing_offices({listing.region for listing in page.object_list})
     context = {
         "form": form if form.is_bound else BlacklistSearchForm(),
         "q": text,

@@ -399,10 +399,30 @@ def issuing_office(region):
     from wagecase.core.models import Department
 
     department = Department.responsible_for(DepartmentKind.HRSS, region.code)
+    return _office_name(region, department), department
+
+
+def issuing_offices(regions):
+    """{region code: issuing_office(region)[0]} for many regions, in one query (a list page's rows)."""
+    from wagecase.core.choices import DepartmentKind
+    from wagecase.core.models import Department
+    from wagecase.core.models.regions import ancestor_codes
+
+    regions = {region.pk: region for region in regions}
+    chains = {code: ancestor_codes(code) for code in regions}
+    nearest = {}  # as Department.responsible_for: the last by pk of each region
+    for department in Department.objects.filter(kind=DepartmentKind.HRSS, region_id__in={
+            code for chain in chains.values() for code in chain}).order_by("pk"):
+        nearest[department.region_id] = department
+    return {code: _office_name(region, next((nearest[c] for c in chains[code] if c in nearest), None))
+            for code, region in regions.items()}
+
+
+def _office_name(region, department):
     if department is not None:
         name = re.sub(r"[（(][^（）()]*[）)]$", "", department.name).strip()
-        return name or department.name, department
-    return f"{region.name}人力资源和社会保障局", None
+        return name or department.name
+    return f"{region.name}人力资源和社会保障局"
 
 
 # --- Layout ---------------------------------------------------------------------------------------------

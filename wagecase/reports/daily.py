@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,34 +34,50 @@ def reporting_on(campaign, day):
 
 def system_figures(codes, day):
     """{county code: {figure: value}} of what the system recorded on `day`."""
+    figures = system_figures_many([(code, day) for code in codes])
+    return {code: figures[(code, day)] for code in codes}
+
+
+def system_figures_many(pairs):
+    """{(county code, day): {figure: value}} for many (county, day) pairs: the same five grouped
+    queries whatever the number of pairs (a list of submissions of many counties and days)."""
     from complaints.choices import ClueStatus
     from complaints.models import CasePayment, Clue, Incident
     from inspections.models import Inspection
 
-    result = {code: {key: 0 for key in DAILY_FIGURES} for code in codes}
-    for code in codes:
-        result[code]["amount_paid"] = Decimal("0.00")
+    pairs = list(dict.fromkeys(pairs))
+    result = {pair: {key: 0 for key in DAILY_FIGURES} for pair in pairs}
+    for pair in pairs:
+        result[pair]["amount_paid"] = Decimal("0.00")
+    if not pairs:
+        return result
+    codes, days = {code for code, _day in pairs}, {day for _code, day in pairs}
 
-    def merge(rows, key_field, **names):
+    def merge(rows, key_field, day_field, **names):
         for row in rows:
-            target = result.get(row[key_field])
+            target = result.get((row[key_field], row[day_field]))
             if target is not None:
                 for name, source in names.items():
                     target[name] = row[source]
 
-    merge(Clue.objects.counted().filter(region_id__in=codes, received_at__date=day).order_by().values("region_id")
-          .annotate(n=Count("pk")), "region_id", clues_received="n")
-    merge(Clue.objects.counted().filter(region_id__in=codes, status=ClueStatus.CLOSED, closed_at__date=day).order_by()
-          .values("region_id").annotate(n=Count("pk")), "region_id", clues_closed="n")
-    merge(Inspection.objects.filter(project__region_id__in=codes, inspected_on=day).order_by().values("project__region_id")
-          .annotate(n=Count("project", distinct=True)), "project__region_id", projects_inspected="n")
-    merge(CasePayment.objects.filter(case__region_id__in=codes, paid_on=day).order_by().values("case__region_id")
-          .annotate(w=Coalesce(Sum("workers"), 0), a=Coalesce(Sum("amount"), Decimal("0"))), "case__region_id",
-          workers_paid="w", amount_paid="a")
-    merge(Incident.objects.filter(region_id__in=codes, occurred_at__date=day).order_by().values("region_id")
-          .annotate(n=Count("pk")), "region_id", incidents="n")
-    for code in codes:
-        result[code]["amount_paid"] = Decimal(result[code]["amount_paid"]).quantize(Decimal("0.01"))
+    merge(Clue.objects.counted().filter(region_id__in=codes, received_at__date__in=days).order_by()
+          .annotate(d=TruncDate("received_at")).values("region_id", "d").annotate(n=Count("pk")),
+          "region_id", "d", clues_received="n")
+    merge(Clue.objects.counted().filter(region_id__in=codes, status=ClueStatus.CLOSED, closed_at__date__in=days).order_by()
+          .annotate(d=TruncDate("closed_at")).values("region_id", "d").annotate(n=Count("pk")),
+          "region_id", "d", clues_closed="n")
+    merge(Inspection.objects.filter(project__region_id__in=codes, inspected_on__in=days).order_by()
+          .values("project__region_id", "inspected_on").annotate(n=Count("project", distinct=True)),
+          "project__region_id", "inspected_on", projects_inspected="n")
+    merge(CasePayment.objects.filter(case__region_id__in=codes, paid_on__in=days).order_by()
+          .values("case__region_id", "paid_on")
+          .annotate(w=Coalesce(Sum("workers"), 0), a=Coalesce(Sum("amount"), Decimal("0"))),
+          "case__region_id", "paid_on", workers_paid="w", amount_paid="a")
+    merge(Incident.objects.filter(region_id__in=codes, occurred_at__date__in=days).order_by()
+          .annotate(d=TruncDate("occurred_at")).values("region_id", "d").annotate(n=Count("pk")),
+          "region_id", "d", incidents="n")
+    for pair in pairs:
+        result[pair]["amount_paid"] = Decimal(result[pair]["amount_paid"]).quantize(Decimal("0.01"))
     return result
 
 
