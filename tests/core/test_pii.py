@@ -32,3 +32,67 @@ def test_access_is_logged(make_enterprise, inspector):
     pii_log_access(user=inspector, objects_fields=[(enterprise, "legal_representative_id_number")], channel="web")
     row = PiiAccessLog.objects.get()
     assert row.user == inspector and row.object_id == str(enterprise.pk) and row.field == "legal_representative_id_number"
+
+
+def _reveal(client, obj, field):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return client.post(reverse("core:pii_reveal", args=[content_type.pk, obj.pk, field]))
+
+
+def test_the_office_head_sees_who_unmasked_what_in_the_offices_under_them(make_enterprise, make_user, inspector, client):
+    """An unmasked view is a permission (core.view_pii) and leaves a row that the office head reads on
+    /pii-accesses/ (the user, the record linked, the field, the channel), never the value itself;
+    heads of other counties, inspectors, staff and bureau clients do not see the page or the row."""
+    from django.urls import reverse
+
+    from tests.conftest import HOME, OTHER
+
+    enterprise = make_enterprise(legal_representative_id_number="620502199001011235")
+    client.force_login(inspector)
+    response = _reveal(client, enterprise, "legal_representative_id_number")
+    assert response.status_code == 200 and "620502199001011235" in response.content.decode()
+    assert PiiAccessLog.objects.filter(user=inspector, channel="web").count() == 1
+
+    staff = make_user(Role.OFFICE_STAFF, HOME, username="staff_pii")
+    client.force_login(staff)
+    assert _reveal(client, enterprise, "legal_representative_id_number").status_code == 403  # no core.view_pii
+    assert PiiAccessLog.objects.count() == 1
+
+    url = reverse("core:piiaccesslog_list")
+    head = make_user(Role.OFFICE_HEAD, HOME, username="head_pii")
+    client.force_login(head)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert inspector.full_name in page and enterprise.name in page and "Web page" in page
+    assert "620502199001011235" not in page
+    assert client.get(url, {"channel": "api"}).content.decode().count(enterprise.name) == 0
+
+    other_head = make_user(Role.OFFICE_HEAD, OTHER, username="head_other_pii")
+    client.force_login(other_head)
+    assert enterprise.name not in client.get(url).content.decode()
+    for role, region in ((Role.INSPECTOR, HOME), (Role.OFFICE_STAFF, HOME), (Role.BUREAU, "6205")):
+        client.force_login(make_user(role, region, username=f"{role}_pii_page"))
+        assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_access_page_costs_the_same_queries_for_many_rows(make_enterprise, make_user, inspector, client,
+                                                               django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from tests.conftest import HOME
+
+    enterprises = [make_enterprise() for _ in range(3)]
+    pii_log_access(user=inspector, objects_fields=[(e, "legal_representative_id_number") for e in enterprises], channel="api")
+    client.force_login(make_user(Role.OFFICE_HEAD, HOME, username="head_pii_q"))
+    client.get(reverse("core:piiaccesslog_list"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("core:piiaccesslog_list"))
+    pii_log_access(user=inspector, objects_fields=[(make_enterprise(), "legal_representative_id_number") for _ in range(10)],
+                   channel="api")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("core:piiaccesslog_list"))
+    assert response.content.decode().count("<tr") >= 14

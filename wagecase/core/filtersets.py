@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CreditRating, DepartmentKind, EnterpriseRole, JobStatus, RegionLevel, Role
-from .models import Department, Enterprise, Job, ObjectChange, PolicyValue, Region, User
+from .models import Department, Enterprise, Job, ObjectChange, PiiAccessLog, PolicyValue, Region, User
 from .policy import POLICIES
 
 
@@ -79,6 +79,22 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
     class Meta:
         model = ObjectChange
         fields = ["action", "source", "user_name", "request_id", "time_after", "time_before"]
+
+
+class PiiAccessLogFilterSet(django_filters.FilterSet):
+    time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("From"))
+    time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("To"))
+    user = django_filters.CharFilter(method="filter_user", label=_("User"))
+    channel = django_filters.ChoiceFilter(
+        choices=[("web", _("Web page")), ("api", _("API")), ("export", _("Export"))], label=_("Channel"))
+    field = django_filters.CharFilter(label=_("Field"))
+
+    class Meta:
+        model = PiiAccessLog
+        fields = ["user", "channel", "field", "time_after", "time_before"]
+
+    def filter_user(self, queryset, name, value):
+        return queryset.filter(Q(user__username__icontains=value) | Q(user__full_name__icontains=value))
 
 
 class UserFilterSet(SearchFilterSet):

@@ -50,6 +50,7 @@ ROLE_PERMISSIONS = {
         "reports.change_dailysubmission",
         "inspections.*",
         "blacklist.*",
+        "core.view_piiaccesslog",
     ],
     Role.BUREAU: [
         "core.view_region",
@@ -90,4 +91,5 @@ ROLE_PERMISSIONS = {
 NEVER_BY_PATTERN = {"core.delete_objectchange", "core.change_objectchange", "core.add_objectchange"}
 
 # Granted only when a role lists them by name: "*.view_*" does not mean "see personal data".
-EXPLICIT_ONLY = {"core.view_pii"}
+# The log of unmasked views is the office head's (and the administrator's) to read, not every viewer's.
+EXPLICIT_ONLY = {"core.view_pii", "core.view_piiaccesslog"}

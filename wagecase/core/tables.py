@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .choices import JobStatus
-from .models import Department, Enterprise, Job, PolicyValue, Region, User
+from .models import Department, Enterprise, Job, PiiAccessLog, PolicyValue, Region, User
 from .pii import mask, pii_kind
 
 JOB_STATUS_CLASSES = {
@@ -149,3 +149,43 @@ class JobTable(BaseTable):
 
     def render_progress(self, record):
         return f"{record.progress}%"
+
+
+class PiiAccessLogTable(BaseTable):
+    """Who saw which personal data unmasked: the record is named and linked (its objects are
+    prefetched per type, one query each), the value itself is never shown here."""
+
+    time = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    user = tables.Column(verbose_name=_("User"), order_by=("user__full_name",))
+    object = tables.Column(verbose_name=_("Record"), orderable=False, empty_values=())
+    field = tables.Column()
+    channel = tables.Column()
+    request_id = tables.Column()
+
+    class Meta(BaseTable.Meta):
+        model = PiiAccessLog
+        fields = ("time", "user", "object", "field", "channel", "request_id")
+
+    def render_user(self, record):
+        user = record.user
+        return format_html("{} <span class=\"text-body-secondary\">{}</span>", user.full_name or user.username,
+                           user.jurisdiction.name if user.jurisdiction_id else "")
+
+    def render_object(self, record):
+        target = record.object
+        label = f"{record.object_type.model_class()._meta.verbose_name if record.object_type.model_class() else record.object_type}"
+        if target is None:
+            return f"{label} #{record.object_id}"
+        url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else None
+        text = f"{label}：{target}"
+        return format_html('<a href="{}">{}</a>', url, text) if url else text
+
+    def render_field(self, record):
+        model = record.object_type.model_class()
+        try:
+            return model._meta.get_field(record.field).verbose_name if model else record.field
+        except Exception:  # a field since renamed: its stored name
+            return record.field
+
+    def render_channel(self, value):
+        return {"web": _("Web page"), "api": _("API"), "export": _("Export")}.get(value, value)

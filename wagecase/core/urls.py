@@ -36,6 +36,8 @@ core_patterns = [
     path("policies/<int:pk>/", core.PolicyValueDetailView.as_view(), name="policyvalue_detail"),
     path("policies/<int:pk>/edit/", core.PolicyValueEditView.as_view(), name="policyvalue_edit"),
     path("policies/<int:pk>/delete/", core.PolicyValueDeleteView.as_view(), name="policyvalue_delete"),
+    # Who saw personal data unmasked (office heads)
+    path("pii-accesses/", core.PiiAccessLogListView.as_view(), name="piiaccesslog_list"),
     # Background jobs
     path("jobs/", core.JobListView.as_view(), name="job_list"),
     path("jobs/<uuid:pk>/", jobs.JobDetailView.as_view(), name="job_detail"),

@@ -4,12 +4,15 @@ from django.utils.translation import gettext as _
 
 from ..choices import EnterpriseRole, Industry
 from ..filtersets import (
-    DepartmentFilterSet, EnterpriseFilterSet, JobFilterSet, PolicyValueFilterSet, RegionFilterSet, UserFilterSet,
+    DepartmentFilterSet, EnterpriseFilterSet, JobFilterSet, PiiAccessLogFilterSet, PolicyValueFilterSet, RegionFilterSet,
+    UserFilterSet,
 )
 from ..forms import DepartmentForm, EnterpriseForm, PolicyValueForm
-from ..models import Department, Enterprise, Job, PolicyValue, Region, User
+from ..models import Department, Enterprise, Job, PiiAccessLog, PolicyValue, Region, User
 from ..policy import POLICIES, effective_policies
-from ..tables import DepartmentTable, EnterpriseTable, JobTable, PolicyValueTable, RegionTable, UserTable
+from ..tables import (
+    DepartmentTable, EnterpriseTable, JobTable, PiiAccessLogTable, PolicyValueTable, RegionTable, UserTable,
+)
 from . import generic
 
 generic.register_value_labels(Enterprise, "roles", EnterpriseRole.choices)
@@ -174,6 +177,16 @@ class PolicyValueEditView(generic.ObjectEditView):
 
 class PolicyValueDeleteView(generic.ObjectDeleteView):
     queryset = PolicyValue.objects.all()
+
+
+# --- Personal-data accesses -----------------------------------------------------------------------
+
+class PiiAccessLogListView(generic.ObjectListView):
+    """The office head's record of who saw personal data unmasked, and where (web page or API)."""
+
+    queryset = PiiAccessLog.objects.select_related("user__jurisdiction", "object_type").prefetch_related("object")
+    table_class = PiiAccessLogTable
+    filterset_class = PiiAccessLogFilterSet
 
 
 # --- Jobs -----------------------------------------------------------------------------------------

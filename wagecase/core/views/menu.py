@@ -30,6 +30,7 @@ def register_core_menu():
         weight=90,
         items=[
             MenuItem(_("My background jobs"), "core:job_list", "core.view_job"),
+            MenuItem(_("Personal-data accesses"), "core:piiaccesslog_list", "core.view_piiaccesslog"),
             # The admin site itself also requires is_staff; only administrators get this permission.
             MenuItem(_("System administration"), "admin:index", "core.change_user"),
         ],
