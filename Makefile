@@ -20,12 +20,13 @@ CJK_FONT_PACKAGE := fonts-noto-cjk
 FONT_FOUND := $(BIN)/python -c "import os; from inspections.documents import resolve_font_faces as find; find(os.environ.get('PDF_FONT_PATH'))" 2>/dev/null
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-python install-node install-fonts translations run test check bench load worker beat clean
+.PHONY: help install install-python install-node install-fonts translations run test check audit bench load worker beat clean
 
 help:
 	@echo "make run     install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    install, run the test suite (SQLite, tasks run eagerly)"
 	@echo "make check   Django system checks and a check for missing migrations"
+	@echo "make audit   known vulnerabilities of the installed packages (pip-audit; a warning when offline)"
 	@echo "make bench   time the API and jobs against hand-written SQL on PostgreSQL (BENCH_SCALE=tiny|small|province)"
 	@echo "make load    locust against gunicorn: 50 users for 60 s on a realistic mix (LOAD_USERS, LOAD_TIME)"
 	@echo "make worker  Celery worker   (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)"
@@ -95,6 +96,15 @@ $(LOAD_STAMP): pyproject.toml | $(PY_STAMP)
 
 load: install-python translations $(LOAD_STAMP)
 	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python -m bench.load
+
+# Known vulnerabilities (pip-audit, the `audit` extra, installed here only); see README "Security".
+AUDIT_STAMP := $(VENV)/.wagecase-audit-installed
+$(AUDIT_STAMP): pyproject.toml | $(PY_STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test,audit]'
+	touch $@
+
+audit: install-python $(AUDIT_STAMP)
+	$(BIN)/python scripts/audit.py
 
 worker: install
 	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0); without it tasks run in-process." >&2; exit 1; }

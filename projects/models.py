@@ -352,14 +352,10 @@ class DepositDrawdown(ProjectScoped):
 
 
 def validate_photo(upload):
-    if getattr(upload, "_committed", False):
-        return  # already stored and checked when it was uploaded
-    head = upload.read(12)
-    upload.seek(0)
-    if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n") or head[8:12] == b"WEBP"):
-        raise ValidationError(_("Upload a JPEG, PNG or WebP photo."))
-    if upload.size > 5 * 1024 * 1024:
-        raise ValidationError(_("The photo is larger than 5 MB."))
+    """Type by content, size, and a full decode by Pillow (wagecase.core.validators)."""
+    from wagecase.core.validators import validate_photo_upload
+
+    validate_photo_upload(upload)
 
 
 class NoticeBoard(ProjectScoped):

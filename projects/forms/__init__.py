@@ -7,7 +7,6 @@ pages reject what the API rejects with the same messages). Nothing here saves a 
 the views pass `cleaned_data` to projects.services, and ProjectForm.save() does the same."""
 import datetime
 import re
-from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from wagecase.core.choices import EnterpriseRole, RegionLevel
 from wagecase.core.forms import REGION_SELECT_LIMIT, RegionChoiceField, ScopedModelForm
 from wagecase.core.models import Enterprise, Region
-from wagecase.core.validators import normalize_id_number, normalize_uscc, validate_id_number, validate_phone, validate_uscc
+from wagecase.core.validators import (
+    normalize_id_number, normalize_uscc, validate_id_number, validate_phone, validate_uscc, validate_xlsx_upload,
+)
 
 from .. import services
 from ..choices import NoticeItem, PaidVia
@@ -27,7 +28,6 @@ from ..models import DedicatedAccount, DepositDrawdown, NoticeBoard, Project, Wa
 RESERVED_PROJECT_CODES = {
     "add", "bulk", "export", "import", "rates", "risk", "roster", "templates", "warnings", "workers",
 }
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
@@ -373,14 +373,7 @@ class ExcelUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name or "").suffix.lower() != ".xlsx":
-            raise ValidationError(_("Upload an Excel workbook (.xlsx)."), code="file_type")
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise ValidationError(_("Upload an Excel workbook (.xlsx)."), code="file_type")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 20 MB; split it."), code="file_size")
+        validate_xlsx_upload(upload)  # name, size, zip with [Content_Types].xml, unzipped size
         return upload
 
 

@@ -30,7 +30,8 @@ ORDERS = "/api/v1/rectifications/"
 PENALTIES = "/api/v1/penalties/"
 CAMPAIGNS = "/api/v1/campaigns/"
 DRAWS = "/api/v1/draws/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx"
+       b"\x9cc8!'\x07\x00\x02\xb6\x01\x054\xa6u\xaa\x00\x00\x00\x00IEND\xaeB`\x82")  # a real 1x1 PNG: uploads are decoded
 PDF_BYTES = b"%PDF-1.4\n%test\n"
 
 

@@ -35,7 +35,8 @@ from ..conftest import HOME, OTHER
 D = dt.date
 ALL_ITEMS = ["builder", "general_contractor", "subcontractors", "regulator", "wage_officer", "minimum_wage", "payday",
              "complaint_hotlines", "arbitration_legal_aid"]
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx"
+       b"\x9cc8!'\x07\x00\x02\xb6\x01\x054\xa6u\xaa\x00\x00\x00\x00IEND\xaeB`\x82")  # a real 1x1 PNG: uploads are decoded
 _codes = itertools.count(1)
 
 

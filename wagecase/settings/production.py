@@ -19,6 +19,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie (the pages and the API docs put the token in from the template).
+CSRF_COOKIE_HTTPONLY = True
+# The Content-Security-Policy header (base.CONTENT_SECURITY_POLICY) is sent in every environment.
 # HSTS preload is a deployment decision, opt-in above. The rate limits' in-process cache is not
 # acceptable in production (E003 stays an error there): set CACHE_URL to Redis.
 SILENCED_SYSTEM_CHECKS = [c for c in SILENCED_SYSTEM_CHECKS if c != "django_ratelimit.E003"] + ["security.W021"]

@@ -12,3 +12,6 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # served from the finders; no collectstatic (and no "No directory" warning) in tests
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 LANGUAGE_CODE = "zh-hans"
+# Login lockout stays on (tests/core/test_hardening.py). django-axes needs the request: log in with
+# client.force_login(user) or by posting to /login/, not client.login() (which passes none).
+AXES_ENABLED = True
