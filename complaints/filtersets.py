@@ -14,9 +14,11 @@ from .models import Clue
 class ClueFilterSet(SearchFilterSet):
     # No personal data in the free-text search: a phone or ID is searched by its exact value.
     search_fields = ("number", "employer_name", "employer_uscc", "project__name", "project__code", "description")
-    status = django_filters.MultipleChoiceFilter(choices=ClueStatus.choices, label=_("Status"))
-    category = django_filters.MultipleChoiceFilter(choices=ClueCategory.choices, label=_("Category"))
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    # distinct=False: a column of the clue itself cannot repeat a row; django-filter's default
+    # DISTINCT would make the count a COUNT over SELECT DISTINCT of every column (issue 10).
+    status = django_filters.MultipleChoiceFilter(choices=ClueStatus.choices, distinct=False, label=_("Status"))
+    category = django_filters.MultipleChoiceFilter(choices=ClueCategory.choices, distinct=False, label=_("Category"))
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False, label=_("Channel"))
     region_code = RegionPrefixFilter()
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=pgettext_lazy("deadline", "Overdue"))
     deadline = django_filters.ChoiceFilter(choices=DeadlineState.choices, method="filter_deadline", label=_("Deadline"))

@@ -162,6 +162,9 @@ class Clue(ChangeLoggedModel):
         indexes = [
             models.Index(fields=["region", "status"], name="clue_region_status_idx"),
             models.Index(fields=["status", "due_on"], name="clue_status_due_idx"),
+            # The overdue list, its count and its page of ids (issue 10; see migration 0004).
+            models.Index(fields=["region", "due_on"], include=["received_at", "id"], name="clue_open_region_due_idx",
+                         opclasses=["varchar_pattern_ops", "date_ops"], condition=Q(status__in=OPEN_STATUSES)),
         ]
         constraints = [
             models.CheckConstraint(

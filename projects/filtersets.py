@@ -22,9 +22,12 @@ SYSTEM_WARNING_RULES = {
 class ProjectFilterSet(SearchFilterSet):
     search_fields = ("code", "name", "address", "builder__name", "general_contractor__name")
     region_code = RegionPrefixFilter()
-    investment_type = django_filters.MultipleChoiceFilter(choices=InvestmentType.choices, label=_("Investment type"))
-    industry = django_filters.MultipleChoiceFilter(choices=Industry.choices, label=_("Industry"))
-    status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
+    # distinct=False: a column of the project itself cannot repeat a row, and django-filter's default
+    # DISTINCT made the list's count a COUNT over SELECT DISTINCT of every column (issue 10).
+    investment_type = django_filters.MultipleChoiceFilter(choices=InvestmentType.choices, distinct=False,
+                                                          label=_("Investment type"))
+    industry = django_filters.MultipleChoiceFilter(choices=Industry.choices, distinct=False, label=_("Industry"))
+    status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices, distinct=False, label=_("Status"))
     monitoring_required = django_filters.BooleanFilter(label=_("Monitoring required"))
     score_below = django_filters.NumberFilter(field_name="compliance_score", lookup_expr="lt", label=_("Compliance score below"))
     has_warnings = django_filters.BooleanFilter(method="filter_has_warnings", label=_("Has active warnings"))

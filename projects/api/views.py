@@ -176,9 +176,14 @@ def active_warning_count():
 
 
 def evaluation_queryset():
-    """Projects with what the compliance rules and the deposit requirement read, in few queries."""
-    return Project.objects.select_related("general_contractor", "account", "notice_board").prefetch_related(
-        *evaluation_prefetch()
+    """Projects with what the compliance rules and the deposit requirement read, in few queries.
+
+    One project at a time: the one-to-ones are joined, the short per-month lists (allocations,
+    payrolls, drawdowns) prefetched, and the roster and payroll lines left to the rules' own
+    aggregate queries (evaluation_prefetch(rows=False)), so the query count and the time do not
+    grow with the roster."""
+    return Project.objects.select_related("general_contractor", "account", "notice_board", "deposit").prefetch_related(
+        *evaluation_prefetch(rows=False)
     )
 
 
@@ -364,9 +369,15 @@ class ProjectViewSet(WagecaseModelViewSet):
 
     # --- Compliance and arrears -------------------------------------------------------------------
 
+    def get_queryset(self):
+        if self.action == "compliance":
+            # The report reads the evaluation's joins, not the list row's: one query for both the
+            # scope check (404 outside it) and what the rules read.
+            return evaluation_queryset().restrict(self.request.user, self.get_model_action())
+        return super().get_queryset()
+
     def _project_for_evaluation(self):
-        project = self.get_object()
-        return evaluation_queryset().get(pk=project.pk)
+        return self.get_object()
 
     @extend_schema(
         summary="Compliance with the five core systems (五项核心制度落实情况)",

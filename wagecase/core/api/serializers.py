@@ -17,6 +17,15 @@ from .exceptions import django_validation_error_to_drf
 from .fields import ALL_LEVELS, PiiField, RegionCodeField
 
 
+def blank_choice_field(model, name, **kwargs):
+    """A read-only choice field whose model field may stay blank ("" until set). DRF drops `allow_blank`
+    from the read-only fields it builds, and the schema would then claim the value is always one of the
+    choices (found by tests/test_api_fuzz.py)."""
+    field = model._meta.get_field(name)
+    return serializers.ChoiceField(choices=field.choices, allow_blank=True, read_only=True, label=field.verbose_name,
+                                   **kwargs)
+
+
 class ValidatedModelSerializer(serializers.ModelSerializer):
     # A ModelSerializer whose validation is the model's own `full_clean()`.
     #
