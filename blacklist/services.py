@@ -14,7 +14,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -477,9 +477,13 @@ def batch_create(*, user, region, year, quarter):
         if PublicationBatch.objects.filter(region=region, year=year, quarter=quarter).exists():
             raise ListingConflict(_("This office's batch for the quarter exists."), BatchErrorCode.BATCH_EXISTS)
         quarter_name = "一二三四"[quarter - 1]
-        batch = PublicationBatch.objects.create(
-            region=region, year=year, quarter=quarter, created_by=user,
-            title=f"{region.name}{year}年第{quarter_name}季度重大劳动保障违法行为社会公布")
+        try:
+            with transaction.atomic():
+                batch = PublicationBatch.objects.create(
+                    region=region, year=year, quarter=quarter, created_by=user,
+                    title=f"{region.name}{year}年第{quarter_name}季度重大劳动保障违法行为社会公布")
+        except IntegrityError:  # the same batch created at the same moment by someone else
+            raise ListingConflict(_("This office's batch for the quarter exists."), BatchErrorCode.BATCH_EXISTS)
         entries = [_entry_for(batch, case, reason)
                    for case, reason in publication_candidates(region_code=region.code, year=year, quarter=quarter, user=user)]
         for entry in entries:

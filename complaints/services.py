@@ -584,8 +584,11 @@ def clue_deadline_notifications(*, today=None):
     warning period or passed its deadline, to its officer (or the county's office staff when it has
     none), the receiving department for transferred clues, and the office heads when overdue.
     Idempotent: run twice on a day, it raises nothing new."""
+    from wagecase.core.context import current_context
+
     today = today or timezone.localdate()
     raised = 0
+    job_label = current_context().label or "complaints.deadline_notifications"
     qs = Clue.objects.open().filter(warn_on__lte=today).select_related("owner", "transferred_to", "region")
     for clue in qs.iterator(chunk_size=500):
         state = clue.deadline_state(today)
@@ -607,8 +610,9 @@ def clue_deadline_notifications(*, today=None):
             for person in recipients:
                 notify(user=person, key=key, title=title, body=clue.get_status_display(), url=clue.get_absolute_url(), level=level)
             if not ClueEvent.objects.filter(clue=clue, type=state, parameters__key=key).exists():
+                # No user: the reminder names the job that raised it (the change context's label).
                 _event(clue, ClueEventType.WARNING if state == DeadlineState.WARNING else ClueEventType.OVERDUE, None, "",
-                       key=key, due_on=clue.due_on.isoformat())
+                       key=key, due_on=clue.due_on.isoformat(), job=job_label)
             raised += Notification.objects.filter(key=key).count() - before
     return raised
 
