@@ -83,6 +83,14 @@ class ObjectChangeAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "user_name", "request_id")
     readonly_fields = [f.name for f in ObjectChange._meta.fields]
 
+    # The raw change log spans every jurisdiction (before/after of any record): superusers only. Others
+    # read a record's history on its page, through the record's scope.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
     def has_add_permission(self, request):
         return False
 
@@ -91,7 +99,7 @@ class ObjectChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PiiAccessLog)
-class PiiAccessLogAdmin(admin.ModelAdmin):
+class PiiAccessLogAdmin(ScopedAdmin):
     list_display = ("time", "user", "object_type", "object_id", "field", "channel")
     list_filter = ("channel", "object_type")
     readonly_fields = [f.name for f in PiiAccessLog._meta.fields]
@@ -104,7 +112,7 @@ class PiiAccessLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ScopedAdmin):
     list_display = ("title", "kind", "user", "status", "created", "finished")
     list_filter = ("status", "kind")
 
@@ -112,3 +120,10 @@ class JobAdmin(admin.ModelAdmin):
 @admin.register(JournalEntry)
 class JournalEntryAdmin(admin.ModelAdmin):
     list_display = ("created", "created_by", "kind", "assigned_object_type", "assigned_object_id")
+
+    # Notes on records of every jurisdiction: superusers only (others read them on the record's page).
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    has_view_permission = has_change_permission = has_delete_permission = (
+        lambda self, request, obj=None: request.user.is_active and request.user.is_superuser)

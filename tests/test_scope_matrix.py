@@ -1,0 +1,618 @@
+"""The scope matrix (issue 11): every route of the URLconf — pages, API, public pages, exports,
+downloads, search, figures, dashboard, reports — called as anonymous, as each role in scope of a
+record and as each role out of scope, with the status each must answer. Zero leaks.
+
+Nothing lists the routes by hand: they come from walking `get_resolver()` (the API router's
+routes included), so a new route is covered — and counted — without editing this file. Its path
+parameters are filled from the world of tests/scope_matrix_world.py: the record named by a route
+is the `ours` zone's (housing, 秦州区 620502) — the model comes from the parameter (`code` is a
+project, `number` a clue, `uscc` an enterprise…) or from the view's queryset (`pk`), and the
+record chosen is one the model's own scope (`restrict`) shows to `ours`' callers and hides from
+every out-of-scope caller.
+
+What each caller must get, for a GET:
+
+- anonymous: a page → 302 to the login page; the API → 401; public routes (public pages, the
+  public API, health, login, the API schema) → 200 (or their own 404 for what is not published).
+- in scope: anything but 404 and 5xx (200; 403 where the role lacks the permission; 405 where the
+  route takes no GET; 302/409 where a form or state sends elsewhere). 404 only where the model's
+  scope hides the record from that user too (someone else's notification or job).
+- out of scope (another county's inspector, clerk and head; an administrator of another city; a
+  bureau of another industry; a bureau of another city) — any caller the model's scope hides the
+  record from: 404 for any route that names a record (detail, sub-resource, document, download,
+  action); anything else only if it is exactly what a record that does not exist gets (403 where
+  the role, not the record, is refused; 400 where the body is checked first), never a 2xx/3xx;
+- routes without a record (lists, figures, dashboards, search, the admin's changelists): any
+  caller may get 200, but the body (HTML, JSON, the text of a spreadsheet) contains no text of a
+  record the model's scope hides from that caller (a zone's marker, project code and name, clue
+  number, enterprises' USCCs). Exports are POSTed, their job run and the file read the same way.
+- routes without a GET that name a record (actions): POSTed (or DELETEd) empty by each
+  out-of-scope caller → 404 (or what a record that does not exist gets), and nothing changes (the
+  change log, notifications, jobs and timeline events keep their counts).
+
+The figures (routes × callers) are printed with -s and written to var/scope_matrix.txt."""
+import io
+import re
+import time
+import uuid
+import zipfile
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from tests import scope_matrix_world as matrix
+from tests.integrations.test_bureau_scope import client_for
+
+# --- What is not called ---------------------------------------------------------------------------
+# route prefix -> why. Every other route of the URLconf is called (asserted below).
+EXCLUDED_PREFIXES = {
+    "admin/": "Django's admin site, apart from its index and changelists (called, see ADMIN_CALLED): its add, "
+              "change, delete and history forms, password, autocomplete and jsi18n views are Django's own, behind "
+              "its staff login (the administrator role only) and the same `restrict` as its changelists",
+    "i18n/": "set_language: POST-only, changes the session's language, names no record",
+    "logout/": "POST-only; ends the session, names no record",
+}
+# The admin site's pages that are called: its index and every changelist (an administrator of another
+# city must not see `ours` there either).
+ADMIN_CALLED = re.compile(r"^admin:(index|\w+_changelist)$")
+# Routes anyone may call without logging in (by namespace or name), with their answer to anonymous.
+PUBLIC_NAMESPACES = ("public", "public_draws", "public_blacklist")
+PUBLIC_NAMES = ("healthz", "login", "api-schema", "api-docs")
+
+# --- Path parameters ------------------------------------------------------------------------------
+# A parameter that names a record of this model, whatever the view (the `pk` of a route is the
+# model of the view's queryset, unless named in PK_MODEL).
+PARAM_MODEL = {
+    "code": "projects.Project",
+    "number": "complaints.Clue",
+    "uscc": "core.Enterprise",
+    "enterprise_pk": "core.Enterprise",
+    "campaign_pk": "inspections.Campaign",
+    "content_type_id": "complaints.Clue",  # the generic routes (journal, PII reveal) are called on a clue
+}
+PK_MODEL = {
+    # route name -> model of its `pk` where the view's queryset is of the parent record
+    "projects:drawdown_topup": "projects.DepositDrawdown",
+    "projects:subcontractor_remove": "projects.ProjectSubcontractor",
+    "public_blacklist:violation": "blacklist.PublicationBatch",
+    "public_blacklist:violation_xlsx": "blacklist.PublicationBatch",
+    "public_blacklist:violation_pdf": "blacklist.PublicationBatch",
+    "public_draws:draw": "inspections.Draw",
+    "inspections:draw_add": "inspections.Campaign",
+    "complaints:notification_read": "core.Notification",
+    "inspections:inspectionphoto_file": "inspections.InspectionPhoto",
+    "core:job_detail": "core.Job",
+    "core:job_download": "core.Job",
+    "blacklist:export_download": "blacklist.CreditExport",
+    "reports:report_download": "reports.Report",
+    "reports:report_action": "reports.Report",
+}
+# Parameters that name no record: a value the route accepts.
+VALUES = {
+    "action": {"complaints:clue_action": "accept", "complaints:arrearscase_action": "payment",
+               "blacklist:listing_action": "note"},
+    "verb": {"reports:report_action": "sign"},
+    "field": {"core:pii_reveal": "complainant_phone"},
+}
+# A second record parameter: a child of the first record (attribute path from it).
+CHILD = {
+    "entry": lambda batch: batch.entries.order_by("pk").first().pk,
+    "entry_id": lambda batch: batch.entries.order_by("pk").first().pk,
+    "objection_id": lambda listing: listing.objections.order_by("pk").first().pk,
+    "delivery_id": lambda subscription: subscription.deliveries.order_by("pk").first().pk,
+}
+
+# Who exports (each list export is run as a background job and its file read): one caller of the
+# county, one of another county, one of another city.
+EXPORT_CALLERS = ("inspector", "inspector@other_county", "admin@other_city")
+# Routes of an API client about itself: its own records only, whatever the model's scope says.
+SELF_ROUTES = {"api/v1/clients/me/": "bureau"}
+# Routes answering 404 for a record in scope when the sub-resource they name does not exist (with the reason).
+ABSENT_OK = {}
+
+SERVER_ERROR = range(500, 600)
+
+
+# --- Routes ---------------------------------------------------------------------------------------
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(x for x in (namespace, pattern.namespace) if x) or None
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+class Route:
+    def __init__(self, route, name, pattern, prefix_patterns):
+        self.route, self.name, self.pattern = route, name, pattern
+        self.regex = re.compile("".join(prefix_patterns))
+        self.params = list(self.regex.groupindex)
+        callback = pattern.callback
+        self.view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        self.actions = getattr(callback, "actions", None)
+        self.api = route.startswith("api/v1/")
+        namespace = name.split(":")[0] if name and ":" in name else ""
+        self.public = namespace in PUBLIC_NAMESPACES or name in PUBLIC_NAMES or (
+            self.api and self.view is not None and _allows_any(self.view))
+
+    @property
+    def label(self):
+        return f"{self.route} [{self.name}]"
+
+    @property
+    def methods(self):
+        if self.actions:
+            return set(self.actions)
+        if self.view is None:
+            return {"get"}
+        return {m for m in getattr(self.view, "http_method_names", ()) if hasattr(self.view, m) and m not in ("options", "head")}
+
+    @property
+    def record_params(self):
+        return [p for p in self.params if self.name not in VALUES.get(p, {})]
+
+    @property
+    def redirect(self):
+        from django.views.generic import RedirectView
+
+        return isinstance(self.view, type) and issubclass(self.view, RedirectView)
+
+    @property
+    def self_only(self):
+        """The only caller whose own records the route names (the API clients' `me` routes)."""
+        return SELF_ROUTES.get(next((p for p in SELF_ROUTES if self.route.replace("^", "").startswith(p)), None))
+
+    @property
+    def export(self):
+        from wagecase.core.views.generic import ObjectExportView
+
+        return isinstance(self.view, type) and issubclass(self.view, ObjectExportView)
+
+    def queryset(self):
+        """Where the named record is looked for: the view's own queryset when the route's first
+        parameter is its lookup (a report route of one kind), else the model's."""
+        model = self.model()
+        queryset = getattr(self.view, "queryset", None)
+        if queryset is not None and queryset.model is model and self.record_params[0] in ("pk", getattr(
+                self.view, "lookup_url_kwarg", None), getattr(self.view, "lookup_field", None)):
+            return queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+        return model._default_manager.all()
+
+    def model(self):
+        """The model of the record the route names (its first record parameter)."""
+        from django.apps import apps
+
+        first = self.record_params[0]
+        queryset = getattr(self.view, "queryset", None)
+        if self.api and queryset is not None and first in (getattr(self.view, "lookup_url_kwarg", None),
+                                                           getattr(self.view, "lookup_field", None)):
+            return queryset.model  # the viewset's own record (a region's `code`)
+        if first in PARAM_MODEL:
+            return apps.get_model(PARAM_MODEL[first])
+        if self.name in PK_MODEL:
+            return apps.get_model(PK_MODEL[self.name])
+        if queryset is not None:
+            return queryset.model
+        model = getattr(self.view, "model", None)
+        if model is not None and not isinstance(model, property):
+            return model
+        raise LookupError(f"{self.label}: no model for {first}: add it to PK_MODEL")
+
+    def lookup(self, obj, param):
+        """The URL value of `obj` for the record parameter `param`."""
+        if param in ("code", "number", "uscc"):
+            return getattr(obj, param)
+        if self.api and param in (getattr(self.view, "lookup_url_kwarg", None), getattr(self.view, "lookup_field", None)):
+            return getattr(obj, getattr(self.view, "lookup_field", "pk"))
+        return obj.pk
+
+    def fill(self, obj):
+        """Keyword arguments naming `obj` (and, for a second record parameter, its first child)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        kwargs = {}
+        for param in self.params:
+            if self.name in VALUES.get(param, {}):
+                kwargs[param] = VALUES[param][self.name]
+            elif param == "content_type_id":
+                kwargs[param] = ContentType.objects.get_for_model(obj).pk
+            elif param in CHILD:
+                kwargs[param] = CHILD[param](obj)
+            elif param == "pk" and "code" in self.params:
+                kwargs[param] = self.model_pk_child(obj)
+            elif param == "pk" and "content_type_id" in self.params:
+                kwargs[param] = obj.pk
+            else:
+                kwargs[param] = self.lookup(obj, param)
+        return kwargs
+
+    def model_pk_child(self, project):
+        from django.apps import apps
+
+        model = apps.get_model(PK_MODEL[self.name])
+        return model._base_manager.filter(project=project).order_by("pk").first().pk
+
+    def url(self, kwargs):
+        """The path for these arguments, from the route's own regex (router routes are regexes)."""
+        path = self.route
+        for param, value in kwargs.items():
+            path = re.sub(r"\(\?P<%s>(?:[^()]|\([^()]*\))*\)" % param, lambda _m: str(value), path)
+            path = re.sub(r"<(?:\w+:)?%s>" % param, lambda _m: str(value), path)
+        path = "/" + path.replace("^", "").replace("$", "").replace("\\.", ".")
+        assert self.regex.match(path[1:]), f"{self.label}: {path} does not match its own pattern"
+        return path
+
+    def missing(self, kwargs):
+        """The same arguments, the record parameters naming records that do not exist."""
+        out = dict(kwargs)
+        for param in self.params:
+            if self.name in VALUES.get(param, {}) or param == "content_type_id":
+                continue
+            for value in ("987654321", "999999999999999999", str(uuid.UUID(int=1)), "P-NOWHERE"):
+                trial = dict(out, **{param: value})
+                try:
+                    self.url(trial)
+                except AssertionError:
+                    continue
+                out = trial
+                break
+        return out
+
+
+def _allows_any(view):
+    from rest_framework.permissions import AllowAny
+
+    return any(isinstance(p, type) and issubclass(p, AllowAny) for p in getattr(view, "permission_classes", ()))
+
+
+def all_routes():
+    """(included routes, excluded routes) of the URLconf."""
+    out = []
+
+    def inner(patterns, prefix="", namespace=None, regexes=()):
+        for pattern in patterns:
+            regex = pattern.pattern.regex.pattern
+            regex = regex[1:] if regex.startswith("^") else regex
+            if isinstance(pattern, URLResolver):
+                ns = ":".join(x for x in (namespace, pattern.namespace) if x) or None
+                inner(pattern.url_patterns, prefix + str(pattern.pattern), ns, (*regexes, regex.rstrip("$")))
+            else:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                out.append(Route(prefix + str(pattern.pattern), name, pattern, ("^", *regexes, regex)))
+
+    inner(get_resolver().url_patterns)
+    def called(route):
+        return not route.route.startswith(tuple(EXCLUDED_PREFIXES)) or ADMIN_CALLED.search(route.name or "")
+
+    included = [r for r in out if called(r)]
+    excluded = [r for r in out if not called(r)]
+    return included, excluded
+
+
+# --- Calling --------------------------------------------------------------------------------------
+
+
+def body_text(response):
+    """The text of an answer: HTML or JSON as is, a spreadsheet's (zip of XML) text; not a PDF's."""
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if content[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                return " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml"))
+        except zipfile.BadZipFile:
+            pass
+    if content[:4] == b"%PDF":
+        return ""
+    return content.decode("utf-8", "replace")
+
+
+def candidates(queryset, users):
+    """Records of the queryset, best first: seen by the most of `ours`' in-scope callers and by no
+    out-of-scope caller, per the model's own scope. [(obj, whether every out-of-scope caller is kept out)]"""
+    seen = {name: set(queryset.all().restrict(users[name], "view").values_list("pk", flat=True))
+            for name in (*matrix.IN_SCOPE, *matrix.OUT_OF_SCOPE)}
+    outside = set().union(*(seen[name] for name in matrix.OUT_OF_SCOPE))
+    scores = Counter(pk for name in matrix.IN_SCOPE for pk in seen[name])
+    ranked = sorted(scores, key=lambda pk: (pk in outside, -scores[pk], str(pk)))[:20]
+    objects = queryset.model._default_manager.in_bulk(ranked)
+    return [(objects[pk], pk not in outside) for pk in ranked]
+
+
+class Matrix:
+    """Calls every route as every caller; collects rows (route, caller, method, status, problem)."""
+
+    WRITE_COUNTS = ("core.ObjectChange", "core.Notification", "core.Job", "core.JournalEntry", "core.PiiAccessLog",
+                    "complaints.ClueEvent", "complaints.CaseEvent", "blacklist.ListingEvent")
+
+    def __init__(self, world):
+        from django.apps import apps
+
+        self.world = world
+        self.users = world["users"]
+        self.clients = {}
+        for name, (_role, _region, _zones, kind) in matrix.CALLERS.items():
+            user = self.users[name]
+            if user is None:
+                self.clients[name] = {"page": Client(), "api": APIClient()}
+                continue
+            api = client_for(world["tokens"][name]) if name in world["tokens"] else client_for(user)
+            page = None
+            if kind == "page":
+                page = Client()
+                page.force_login(user)
+            self.clients[name] = {"page": page, "api": api}
+        # What each caller must not be shown: the texts of records its scope hides.
+        self.forbidden = {}
+        for name, user in self.users.items():
+            if user is None:
+                continue
+            self.forbidden[name] = {
+                text: f"{zone}:{label}" for zone, texts in world["markers"].items() for text, label, pk in texts
+                if not apps.get_model(label)._default_manager.restrict(user, "view").filter(pk=pk).exists()}
+        self.rows = []
+        self.exports = 0
+        self.kept_out = {}  # record route -> out-of-scope callers its record is hidden from
+        self.records = {}  # route label -> (model, pk, whether every out-of-scope caller is kept out)
+        self.scanned = 0
+
+    def client(self, caller, route):
+        return self.clients[caller]["api" if route.api else "page"]
+
+    def callers(self, route):
+        return [c for c in matrix.CALLERS if c != "anonymous" and self.client(c, route) is not None]
+
+    def call(self, caller, route, method, url):
+        from django.core.cache import cache
+
+        cache.clear()  # rate-limit counters of the public pages and the API clients
+        client = self.client(caller, route)
+        if method == "get":
+            return client.get(url)
+        return getattr(client, method)(url, {}, format="json") if route.api else getattr(client, method)(url, {})
+
+    def record(self, route, caller, method, status, problem=""):
+        self.rows.append((route.label, caller, method, status, problem))
+
+    def leaks(self, caller, response):
+        """The texts in a 200 answer that the caller's scope hides."""
+        if response.status_code != 200 or caller not in self.forbidden:
+            return ""
+        text = body_text(response)
+        self.scanned += 1
+        leaked = sorted({where + " " + t for t, where in self.forbidden[caller].items() if t in text})
+        return f"LEAK {leaked}" if leaked else ""
+
+    def check_anonymous(self, route, method, url):
+        response = self.call("anonymous", route, method, url)
+        status, problem = response.status_code, ""
+        if route.public:
+            problem = "" if status in (200, 302, 404, 405) else "public route refused"
+        elif route.redirect:
+            problem = "" if status in (301, 302) else "redirect expected"
+        elif route.route.startswith("admin/"):
+            problem = "" if status == 302 and response["Location"].startswith(reverse("admin:login")) else (
+                "admin page must redirect to the admin login")
+        elif route.api:
+            problem = "" if status == 401 else "API without credentials must be 401"
+        elif not (status == 302 and response["Location"].split("?")[0] == reverse(settings.LOGIN_URL)):
+            problem = "page must redirect to the login page"
+        self.record(route, "anonymous", method, status, problem)
+
+    def run_unnamed(self, route):
+        """A route naming no record: any caller may be answered, never with what its scope hides."""
+        url = route.url({p: VALUES[p][route.name] for p in route.params})
+        if "get" not in route.methods:
+            self.check_anonymous(route, sorted(route.methods)[0], url)
+            if route.export:
+                self.run_export(route, url)
+            return
+        self.check_anonymous(route, "get", url)
+        # A public route answers everyone alike (the API schema takes seconds): two logged-in callers suffice.
+        callers = [c for c in self.callers(route) if not route.public or c in ("inspector", "bureau")]
+        for caller in callers:
+            response = self.call(caller, route, "get", url)
+            status = response.status_code
+            problem = "server error" if status in SERVER_ERROR else "" if route.public else self.leaks(caller, response)
+            self.record(route, caller, "get", status, problem)
+
+    def run_export(self, route, url):
+        """An export (POST, a background job, then its file): the file holds nothing the caller's
+        scope hides."""
+        from wagecase.core.models import Job
+        from wagecase.core.services import job_run
+
+        for caller in EXPORT_CALLERS:
+            user = self.users[caller]
+            before = set(Job.objects.filter(user=user).values_list("pk", flat=True))
+            response = self.call(caller, route, "post", url)
+            jobs = Job.objects.filter(user=user).exclude(pk__in=before)
+            problem = "server error" if response.status_code in SERVER_ERROR else ""
+            if response.status_code == 302 and jobs.count() == 1:
+                job = job_run(job_id=jobs.get().pk)
+                download = self.clients[caller]["page"].get(reverse("core:job_download", kwargs={"pk": job.pk}))
+                problem = self.leaks(caller, download) if download.status_code == 200 else f"download {download.status_code}"
+                self.exports += 1
+            elif response.status_code != 403:
+                problem = problem or f"no export job ({response.status_code})"
+            self.record(route, caller, "post", response.status_code, problem)
+
+    def run_named(self, route):
+        """A route naming a record of `ours`: called by every caller, in scope or not."""
+        queryset = route.queryset()
+        for obj, separated in candidates(queryset, self.users):
+            try:
+                kwargs = route.fill(obj)  # a record with the children the route names
+                break
+            except AttributeError:
+                continue
+        else:
+            raise AssertionError(f"{route.label}: no {queryset.model._meta.label} in the world (with the children it names)")
+        self.records[route.label] = (queryset.model._meta.label, obj.pk, separated)
+        url, absent = route.url(kwargs), route.url(route.missing(kwargs))
+        method = "get" if "get" in route.methods else sorted(route.methods - {"get"})[0]
+        self.check_anonymous(route, method, url)
+        if route.public:
+            for caller in self.callers(route):
+                status = self.call(caller, route, method, url).status_code
+                self.record(route, caller, method, status, "" if status in (200, 404) else "public route refused")
+            return
+        before = self.write_counts() if method != "get" else None
+        self.kept_out[route.label] = []
+        for caller in self.callers(route):
+            user = self.users[caller]
+            visible = queryset.all().restrict(user, "view").filter(pk=obj.pk).exists()
+            if route.self_only:
+                visible = visible and caller == route.self_only
+            if not visible and caller in matrix.OUT_OF_SCOPE:
+                self.kept_out[route.label].append(caller)
+            if method != "get" and visible:
+                continue  # writes in scope are tested elsewhere; this is about keeping out
+            response = self.call(caller, route, method, url)
+            status, problem = response.status_code, ""
+            if status in SERVER_ERROR:
+                problem = "server error"
+            elif visible:
+                if status == 404 and route.name not in ABSENT_OK:
+                    problem = "404 for a record in scope"
+                else:
+                    problem = self.leaks(caller, response)
+            elif status != 404:
+                missing = self.call(caller, route, method, absent).status_code
+                if status < 400 or status != missing:
+                    problem = f"LEAK: {status} where a record that does not exist gets {missing}"
+            self.record(route, caller, method, status, problem)
+        if before is not None and before != self.write_counts():
+            self.record(route, "out of scope", method, 0, f"CHANGED {before} -> {self.write_counts()}")
+
+    def write_counts(self):
+        from django.apps import apps
+
+        return tuple(apps.get_model(label)._base_manager.count() for label in self.WRITE_COUNTS)
+
+    def run(self, routes):
+        self.timings = {}
+        for route in routes:
+            started = time.monotonic()
+            if route.record_params:
+                self.run_named(route)
+            else:
+                self.run_unnamed(route)
+            self.timings[route.label] = time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    from django.core.cache import cache
+
+    from wagecase.core import policy, workdays
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as monkeypatch:
+        with transaction.atomic():
+            policy.clear_cache()
+            workdays.clear_cache()
+            cache.clear()
+            yield matrix.build(monkeypatch)
+            transaction.set_rollback(True)
+        policy.clear_cache()
+        workdays.clear_cache()
+        cache.clear()
+
+
+@pytest.fixture(scope="module")
+def ran(world, django_db_blocker):
+    routes, excluded = all_routes()
+    started = time.monotonic()
+    with django_db_blocker.unblock():
+        m = Matrix(world)
+        m.run(routes)
+    m.elapsed = time.monotonic() - started
+    m.routes, m.excluded = routes, excluded
+    out = settings.BASE_DIR / "var"
+    out.mkdir(exist_ok=True)
+    (out / "scope_matrix.txt").write_text(figures(m) + "\n\n" + "\n".join(
+        "\t".join(str(x) for x in row) for row in m.rows) + "\n", encoding="utf-8")
+    return m
+
+
+def rows_of(ran, callers=None, problem=True):
+    return [row for row in ran.rows if (callers is None or row[1] in callers) and (bool(row[4]) or not problem)]
+
+
+def test_every_route_of_the_urlconf_is_called(ran, db):
+    everything = list(walk(get_resolver().url_patterns))
+    called = {row[0] for row in ran.rows}
+    assert called == {route.label for route in ran.routes}
+    assert len(called) == len(everything) - len(ran.excluded), "routes called = URLconf routes - EXCLUDED_PREFIXES"
+    assert all(route.route.startswith(tuple(EXCLUDED_PREFIXES)) for route in ran.excluded)
+    assert all(not ADMIN_CALLED.search(route.name or "") for route in ran.excluded)
+    named = [r for r in ran.routes if r.record_params]
+    assert len(ran.records) == len(named) and ran.exports > 0
+    print(f"\n{figures(ran)}")
+
+
+def test_anonymous_is_sent_to_login_or_refused(ran, db):
+    """Pages: 302 to the login page; API: 401; public routes: 200 (or 404 for what is not published)."""
+    assert rows_of(ran, ["anonymous"]) == []
+
+
+def test_callers_in_scope_reach_the_record_and_see_nothing_else(ran, db):
+    """Not 404 (nor 5xx) for a record in scope; 200s without another zone's texts."""
+    assert rows_of(ran, matrix.IN_SCOPE) == []
+
+
+def test_callers_out_of_scope_get_404_and_see_nothing(ran, db):
+    """404 — exactly what a record that does not exist gets — for any route naming a record out of
+    scope (GET, and the POST/DELETE of actions); lists, figures and exports without its texts."""
+    assert rows_of(ran, matrix.OUT_OF_SCOPE) == []
+
+
+def test_refused_actions_change_nothing(ran, db):
+    assert rows_of(ran, ["out of scope"]) == []
+
+
+def test_every_record_route_was_tried_out_of_scope(ran, db):
+    """Each route naming a record was called with one that some out-of-scope caller may not see
+    (at least another county's or another city's; a region, say, is visible to a bureau of the same city)."""
+    public = {r.label for r in ran.routes if r.public}
+    untried = sorted(label for label, callers in ran.kept_out.items() if label not in public and not callers)
+    assert untried == []
+
+
+def test_the_leak_scan_sees_what_a_superuser_may_see(world, db):
+    """Control: the texts forbidden to out-of-scope callers are in a superuser's lists, so that
+    clean scans mean something."""
+    page = Client()
+    page.force_login(world["superuser"])
+    api = client_for(world["superuser"])
+    texts = {text for zone in ("ours", "neighbour", "away", "transport") for text, _l, _pk in world["markers"][zone]}
+    for client, url in ((page, "/projects/"), (page, "/clues/"), (api, "/api/v1/projects/"), (api, "/api/v1/clues/")):
+        response = client.get(url)
+        assert response.status_code == 200
+        found = {text for text in texts if text in body_text(response)}
+        assert len(found) >= 4, (url, found)
+
+
+def figures(ran):
+    by_caller = Counter(row[1] for row in ran.rows)
+    statuses = Counter(row[3] for row in ran.rows)
+    named = sum(1 for r in ran.routes if r.record_params)
+    lines = [
+        f"Scope matrix: {len(ran.routes)} routes called of {len(ran.routes) + len(ran.excluded)} in the URLconf "
+        f"({len(ran.excluded)} excluded: {', '.join(EXCLUDED_PREFIXES)}); {named} name a record, "
+        f"{len(ran.routes) - named} do not.",
+        f"{len(ran.rows)} calls (routes x callers), {ran.scanned} answers scanned for other zones' texts, "
+        f"{ran.exports} exports run and read, in {ran.elapsed:.0f} s.",
+        "Calls per caller: " + ", ".join(f"{c} {n}" for c, n in by_caller.items()),
+        "Statuses: " + ", ".join(f"{s} x{n}" for s, n in sorted(statuses.items())),
+        f"Record routes tried out of scope: {sum(1 for c in ran.kept_out.values() if c)}; out-of-scope calls on them: "
+        f"{sum(len(c) for c in ran.kept_out.values())}.",
+    ]
+    return "\n".join(lines)
