@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagecase.core.bulk import insert_logged
+from wagecase.core.bulk import existing, insert_logged_rows
 from wagecase.core.models import Enterprise
 from wagecase.core.policy import get_policy
 from wagecase.core.validators import normalize_id_number, normalize_uscc
@@ -66,7 +66,11 @@ def project_refresh(*, project, as_of=None):
     as_of = as_of or timezone.localdate()
     from .compliance import evaluation_prefetch
 
-    project = Project.objects.prefetch_related(*evaluation_prefetch()).select_related("general_contractor").get(pk=project.pk)
+    # One project: the roster and payroll lines are not loaded; the rules ask the database for what they
+    # need (compliance.evaluation_prefetch(rows=False)), so refreshing after an import of 20,000
+    # workers costs a few aggregate queries, not 20,000 model instances.
+    project = Project.objects.prefetch_related(*evaluation_prefetch(rows=False)).select_related(
+        "general_contractor", "account", "notice_board", "deposit").get(pk=project.pk)
     _systems, score = evaluate(project, as_of)
     monitoring = monitoring_required(project)
     if (project.compliance_score, project.monitoring_required, project.compliance_evaluated_on) != (score, monitoring, as_of):
@@ -165,52 +169,65 @@ def roster_register_many(*, project, entries, refresh=True):
     roster entry still gets its change record, written in batches. Returns (created, updated)."""
     now = timezone.now()
     ids = [normalize_id_number(entry["id_number"]) for entry in entries]
-    workers = {w.id_number: w for w in Worker.objects.filter(id_number__in=ids)}
-    new_workers, changed_workers = [], []
+    found = existing(Worker, "id_number", set(ids))
+    known = {w.id_number: w for w in Worker.objects.filter(id_number__in=found)} if found else {}
+    workers = {}  # id number -> (pk or None until inserted, name, Worker or None)
+    new_workers, changed_workers = {}, []
     for id_number, entry in zip(ids, entries):
-        worker = workers.get(id_number)
+        if id_number in workers:
+            continue
+        worker = known.get(id_number)
         if worker is None:
-            worker = Worker(id_number=id_number, name=entry["name"], phone=entry.get("phone") or "")
-            workers[id_number] = worker
-            new_workers.append(worker)
+            new_workers[id_number] = {"id_number": id_number, "name": entry["name"], "phone": entry.get("phone") or ""}
+            workers[id_number] = [None, entry["name"], None]
             continue
         changed = False
         if entry.get("name") and worker.name != entry["name"]:
             worker.name, changed = entry["name"], True
         if entry.get("phone") and worker.phone != entry["phone"]:
             worker.phone, changed = entry["phone"], True
-        if changed and worker.pk is not None:
+        if changed:
             worker.last_updated = now
             changed_workers.append(worker)
-    insert_logged(Worker, new_workers)
+        workers[id_number] = [worker.pk, worker.name, worker]
+    rows = list(new_workers.values())
+    for row, pk in zip(rows, insert_logged_rows(Worker, rows, reprs=[row["name"] for row in rows])):
+        workers[row["id_number"]][0] = pk
     if changed_workers:
-        Worker.objects.bulk_update(list({w.pk: w for w in changed_workers}.values()), ["name", "phone", "last_updated"])
+        Worker.objects.bulk_update(changed_workers, ["name", "phone", "last_updated"])
 
-    on_roster = {e.worker_id: e for e in Employment.objects.filter(project=project, worker__in=[w.pk for w in workers.values()])}
-    new_entries, changed_entries = [], []
+    on_roster = {e.worker_id: e for e in Employment.objects.filter(project=project, worker__in=[w.pk for w in known.values()])}
+    new_entries, changed_entries, seen = {}, [], set()
     for id_number, entry in zip(ids, entries):
-        worker = workers[id_number]
-        employment = on_roster.get(worker.pk)
-        adding = employment is None
-        if adding:
-            employment = Employment(project=project, worker=worker)
-            on_roster[worker.pk] = employment
-        else:
-            employment.project, employment.worker = project, worker  # for the change record's text, without a query
-        employment.employer, employment.team, employment.trade = entry.get("employer"), entry.get("team"), entry.get("trade") or ""
-        employment.contract_signed_on, employment.entered_on = entry.get("contract_signed_on"), entry["entered_on"]
-        employment.exited_on, employment.daily_wage = entry.get("exited_on"), entry.get("daily_wage")
-        if adding:
-            new_entries.append(employment)
-        elif employment.pk is not None:
-            employment.last_updated = now
+        worker_pk, name, worker = workers[id_number]
+        values = {
+            "employer_id": entry["employer"].pk if entry.get("employer") else None,
+            "team_id": entry["team"].pk if entry.get("team") else None, "trade": entry.get("trade") or "",
+            "contract_signed_on": entry.get("contract_signed_on"), "entered_on": entry["entered_on"],
+            "exited_on": entry.get("exited_on"), "daily_wage": entry.get("daily_wage"),
+        }
+        employment = on_roster.get(worker_pk)
+        if employment is None:
+            new_entries[worker_pk] = {"project_id": project.pk, "worker_id": worker_pk, **values}
+            continue
+        employment.project, employment.worker = project, worker  # for the change record's text, without a query
+        for name_, value in values.items():
+            setattr(employment, name_, value)
+        employment.last_updated = now
+        if employment.pk not in seen:
+            seen.add(employment.pk)
             changed_entries.append(employment)
-    insert_logged(Employment, new_entries)
+    rows = list(new_entries.values())
+    names = {worker_pk: name for worker_pk, name, _worker in workers.values()}
+    # Employment.__str__ ("worker @ project"), without loading the workers.
+    insert_logged_rows(Employment, rows, reprs=[f"{names[row['worker_id']]} @ {project}" for row in rows],
+                       parent=(Project, project.pk))
     if changed_entries:
-        Employment.objects.bulk_update(list({e.pk: e for e in changed_entries}.values()), [*ROSTER_FIELDS, "last_updated"])
+        Employment.objects.bulk_update(changed_entries, [*ROSTER_FIELDS, "last_updated"])
     if refresh:
         project_refresh(project=project)
     return len(new_entries), len(changed_entries)
+
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from wagecase.integrations import events
 
 from .choices import PaidVia, ProjectStatus, WarningSeverity
 from .compliance import (
-    complete_months, is_planned, month_end, next_month, payday_for, ym,
+    _prefetched, complete_months, is_planned, month_end, next_month, payday_for, roster_contract_problems, ym,
 )
 from .models import ProjectWarning
 
@@ -68,11 +68,24 @@ def rule_payroll_late(project, as_of):
 
 
 def rule_underpaid(project, as_of):
-    lines = [line for p in project.payrolls.all() if p.period <= as_of for line in p.lines.all() if line.amount_paid < line.amount_due]
-    if not lines:
+    payrolls = [p for p in project.payrolls.all() if p.period <= as_of]
+    if payrolls and all(_prefetched(p, "lines") for p in payrolls):
+        lines = [line for p in payrolls for line in p.lines.all() if line.amount_paid < line.amount_due]
+        owed = sum((line.amount_due - line.amount_paid for line in lines), Decimal("0"))
+        workers = len({line.employment_id for line in lines})
+    else:
+        # One aggregate instead of every line of every month as a model instance (issue 10).
+        from django.db.models import Count, DecimalField, F, Sum
+
+        from .models import PayrollLine
+
+        found = PayrollLine.objects.filter(payroll__in=[p.pk for p in payrolls], amount_paid__lt=F("amount_due")).aggregate(
+            owed=Sum(F("amount_due") - F("amount_paid"), output_field=DecimalField(max_digits=18, decimal_places=2)),
+            workers=Count("employment_id", distinct=True),
+        ) if payrolls else {"owed": None, "workers": 0}
+        owed, workers = found["owed"] or Decimal("0"), found["workers"]
+    if not workers:
         return None
-    owed = sum((line.amount_due - line.amount_paid for line in lines), Decimal("0"))
-    workers = len({line.employment_id for line in lines})
     severity = WarningSeverity.RED if owed >= 50000 or workers >= 10 else WarningSeverity.ORANGE
     return severity, _("%(n)d workers owed %(owed)s yuan.") % {"n": workers, "owed": f"{owed:,.2f}"}
 
@@ -102,7 +115,7 @@ def rule_topup_overdue(project, as_of):
 def rule_roster_empty(project, as_of):
     if project.status != ProjectStatus.IN_PROGRESS or is_planned(project, as_of):
         return None
-    if any(e.entered_on <= as_of for e in project.roster.all()):
+    if roster_contract_problems(project, as_of)[0]:
         return None
     return WarningSeverity.ORANGE, _("The project is under way but its real-name roster is empty.")
 
@@ -116,7 +129,8 @@ def rule_no_notice_board(project, as_of):
 
 
 def rule_entered_before_contract(project, as_of):
-    names = [e.worker.name for e in project.roster.all() if e.active_on(as_of) and e.entered_before_contract]
+    # From the prefetched roster, or the flagged rows alone from the database (compliance.roster_contract_problems).
+    names = [name for name, _entered, _signed in roster_contract_problems(project, as_of)[1]]
     if not names:
         return None
     return WarningSeverity.YELLOW, _("%(n)d workers entered the site before signing a contract (%(names)s).") % {
