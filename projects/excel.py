@@ -126,6 +126,8 @@ def _blank(value):
 
 
 def _text(value):
+    if type(value) is str and value.isascii():  # NFKC changes nothing in ASCII: the common cell, cheaply
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (datetime.datetime, datetime.date)):

@@ -226,6 +226,7 @@ class ProjectViewSet(WagecaseModelViewSet):
     )
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
+    paginate_by_ids = True  # the page's 50 ids first: 2,284 in-progress projects of a city joined 4 tables each
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -28,6 +28,24 @@ class WagecaseViewSetMixin:
     # - Unmasked personal data in a response is logged in one insert (see PiiField).
 
     permission_action_map = {}
+    # Numbered list pages in two steps: the page's ids from the filtered, ordered rows alone, then
+    # those rows with their joins. PostgreSQL joins (and carries every selected column) before it
+    # applies the LIMIT, so one query joined the related rows of every match to keep 50; the ids
+    # query reads the filter's and the ordering's columns only. Cursor pages walk the queryset by
+    # key as before; the count and the links are the paginator's, unchanged (issue 10).
+    paginate_by_ids = False
+
+    def paginate_queryset(self, queryset):
+        paginator = self.paginator
+        if (not self.paginate_by_ids or self.action != "list" or paginator is None
+                or getattr(paginator, "wants_cursor", lambda request: True)(self.request)):
+            return super().paginate_queryset(queryset)
+        ids = super().paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
+        if ids is None:
+            return None
+        ids = list(ids)
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def get_model_action(self):
         return required_action(self.request, self)
