@@ -16,6 +16,7 @@ from complaints.api.serializers import UserBriefSerializer
 from complaints.models import ArrearsCase, Incident
 from inspections.api.serializers import EnterpriseBriefSerializer
 from wagecase.core.api.fields import PiiField, RegionCodeField
+from wagecase.core.api.serializers import blank_choice_field
 from wagecase.core.choices import CreditRating, RegionLevel
 from wagecase.core.pii import mask_id_number
 
@@ -132,6 +133,9 @@ class ListingSerializer(serializers.ModelSerializer):
     objections = ObjectionSerializer(many=True, read_only=True)
     proposed_by = UserBriefSerializer(read_only=True, allow_null=True)
     decided_by = UserBriefSerializer(read_only=True, allow_null=True)
+    industry = blank_choice_field(Listing, "industry")
+    person_role = blank_choice_field(Listing, "person_role")
+    removal_reason = blank_choice_field(Listing, "removal_reason")
 
     class Meta:
         model = Listing
@@ -221,6 +225,7 @@ class PublicListingSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     basis_display = serializers.CharField(source="get_basis_display", read_only=True)
     deciding_office = serializers.SerializerMethodField(help_text="The labour inspection office that decided.")
+    person_role = blank_choice_field(Listing, "person_role")
 
     class Meta:
         model = Listing
@@ -333,6 +338,7 @@ class EnterpriseRatingSerializer(serializers.ModelSerializer):
     reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     adjusted_by = UserBriefSerializer(read_only=True, allow_null=True)
     listed = serializers.SerializerMethodField(help_text="The enterprise is on the credit-punishment list in force.")
+    adjusted = blank_choice_field(EnterpriseRating, "adjusted", help_text="The office head's rating; blank when not adjusted.")
 
     class Meta:
         model = EnterpriseRating

@@ -5,6 +5,7 @@ referral and timeline, the bodies of its actions, the incident, and the clear-to
 Writes are made by complaints.services (all-or-nothing, in the viewset's transaction); the
 serializers parse, check and present. A service's Django ValidationError comes back as a 400 on
 the field the client sent (`region` → `region_code`, `project` → `project_code`)."""
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from rest_framework import serializers
 from projects.models import Worker
 from wagecase.core.api.exceptions import Conflict, django_validation_error_to_drf
 from wagecase.core.api.fields import PiiField, RegionCodeField
+from wagecase.core.api.serializers import blank_choice_field
 from wagecase.core.validators import normalize_id_number, normalize_uscc, validate_id_number, validate_uscc
 
 from .. import services
@@ -242,6 +244,7 @@ class ArrearsCaseSerializer(serializers.ModelSerializer):
     payments = CasePaymentSerializer(many=True, read_only=True)
     incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of the linked incidents.")
     opened_by = UserBriefSerializer(read_only=True, allow_null=True)
+    industry = blank_choice_field(ArrearsCase, "industry")
 
     class Meta:
         model = ArrearsCase
@@ -431,6 +434,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     report_late = serializers.BooleanField(read_only=True, help_text="Reported more than 10 minutes (5 if serious) after it occurred.")
     reported_by = UserBriefSerializer(read_only=True, allow_null=True)
     description = serializers.CharField(max_length=DESCRIPTION_MAX)
+    industry = blank_choice_field(Incident, "industry")
 
     class Meta:
         model = Incident
@@ -483,7 +487,13 @@ class IncidentUpdateSerializer(serializers.Serializer):
 class ZeroClearanceQuerySerializer(serializers.Serializer):
     region_code = serializers.RegexField(r"^(\d{2}|\d{4}|\d{6})$", required=False, allow_blank=True,
                                          help_text="Region code prefix (62 = the province).")
-    as_of = serializers.DateField(required=False, help_text="Day of the figures (default today).")
+    as_of = serializers.DateField(required=False, help_text="Day of the figures (default today), 1901–2098.")
+
+    def validate_as_of(self, value):
+        # The lunar calendar (lunardate) knows 1900–2099, and the `other` due date needs the next New Year's Eve.
+        if not datetime.date(1901, 1, 1) <= value <= datetime.date(2098, 12, 31):
+            raise serializers.ValidationError(_("Enter a day between 1901 and 2098."))
+        return value
 
 
 class ZeroClearanceCategorySerializer(serializers.Serializer):

@@ -50,12 +50,13 @@ class MonthField(serializers.Field):
         if isinstance(data, datetime.date):
             return data.replace(day=1)
         match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(data).strip()) if isinstance(data, str) else None
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        # Years from 1900 (year 0000 is no date at all: it was a 500; 0600 came back as "600-04").
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
             self.fail("invalid")
         return datetime.date(int(match.group(1)), int(match.group(2)), 1)
 
     def to_representation(self, value):
-        return f"{value:%Y-%m}"
+        return f"{value.year:04d}-{value.month:02d}"
 
 
 @dataclass
@@ -146,7 +147,8 @@ class ProjectSerializer(ValidatedModelSerializer):
     regulator = ScopedDepartmentField(
         required=False, allow_null=True, label=_("sector regulator"), help_text="Department id of the sector regulator."
     )
-    regulator_name = serializers.CharField(source="regulator.name", read_only=True, allow_null=True, default=None)
+    # No `default`: with one, DRF leaves the field out of a PATCH's answer when there is no regulator.
+    regulator_name = serializers.CharField(source="regulator.name", read_only=True, allow_null=True)
     wage_officer_phone = PiiField(
         kind="phone", max_length=20, label=_("labour/wage officer's phone"),
         help_text="Masked (138****5678) unless the caller may see personal data.",
@@ -239,7 +241,13 @@ class BulkItemErrorSerializer(serializers.Serializer):
 
 
 class BulkErrorSerializer(serializers.Serializer):
-    errors = BulkItemErrorSerializer(many=True)
+    """400 of a bulk call: `errors` for the invalid items, or `non_field_errors` alone when the body is not a
+    list of at most 1,000 items."""
+
+    errors = BulkItemErrorSerializer(many=True, required=False, help_text="The invalid items.")
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The body is not a JSON list of at most 1,000 items."
+    )
 
 
 # --- Compliance -----------------------------------------------------------------------------------

@@ -302,7 +302,7 @@ class DailySubmissionViewSet(WagecaseViewSetMixin, mixins.ListModelMixin, mixins
                    description="Per county of the campaign that lies in the caller's jurisdiction: `filed` (figures), "
                                "`zero` (zero report) or `missing`, with the differences to the system's figures.",
                    parameters=[DailyStatusQuerySerializer], responses={200: OpenApiResponse(description="The board."),
-                                                                       **errors(400, 401, 404)})
+                                                                       **errors(400, 401, 403, 404)})
     @action(detail=False, methods=["get"], url_path="status")
     def status_board(self, request):
         from inspections.models import Campaign
