@@ -692,7 +692,8 @@ def _parse_row(by_key, number, raw, result):
     data, failed = {}, set()
     for key, value in raw.items():
         column = by_key[key]
-        if _blank(value):
+        # _blank(value), written out: this runs for every cell of every row
+        if value is None or (isinstance(value, str) and not value.strip().replace("\u3000", "")):
             data[key] = None
         else:
             try:

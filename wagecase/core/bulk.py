@@ -162,21 +162,34 @@ def insert_logged(model, objs):
 
 # --- the import path: rows as dicts, no model instances ------------------------------------------
 
-def _nullable(format_):
-    return lambda value: "\\N" if value is None else format_(value)
+def _text_or_null(value):
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return _escape(value)
+    return value
+
+
+def _iso_or_null(value):
+    return "\\N" if value is None else value.isoformat()
+
+
+def _str_or_null(value):
+    return "\\N" if value is None else str(value)
 
 
 def column_formatter(field):
-    """A function giving one column's values in COPY's text format, chosen once per column."""
+    """A function giving one column's values in COPY's text format, chosen once per column (one
+    call per value: the roster import formats 300,000 values per 20,000 rows)."""
     kind = field.get_internal_type()
     if kind in ("CharField", "TextField", "SlugField", "EmailField", "URLField"):
-        return _nullable(_escape)
+        return _text_or_null
     if kind in ("DateField", "DateTimeField", "TimeField"):
-        return _nullable(_iso)
+        return _iso_or_null
     if kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
                 "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey", "OneToOneField", "DecimalField",
                 "UUIDField"):
-        return _nullable(str)
+        return _str_or_null
     return copy_value
 
 
