@@ -15,6 +15,85 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).restrict(request.user, "view")
 
 
+def _superuser(request):
+    return request.user.is_active and request.user.is_superuser
+
+
+class SuperuserOnlyAdmin:
+    """Records of the whole installation, in no jurisdiction: API keys, login attempts, the task
+    schedule and results, permission groups. An administrator's role grants every permission of
+    its city ("*"), which would otherwise show it the DRF token keys of every user (anyone's
+    identity) and other cities' login attempts, and let it change the schedule of every office:
+    the site's operators (superusers) only."""
+
+    def has_module_permission(self, request):
+        return _superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _superuser(request)
+
+    def has_add_permission(self, request, *args):
+        return _superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _superuser(request)
+
+
+class ReadOnlyForAdministratorsAdmin:
+    """Reference data of the whole country (the holiday calendar that every deadline counts on): an
+    administrator may read it; changing it, for every office at once, is the operators' work."""
+
+    def has_add_permission(self, request, *args):
+        return _superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _superuser(request)
+
+
+class OwnUsersLoginsAdmin:
+    """django-axes' records of logins (attempts, lockouts, the log): an administrator sees and
+    unlocks those of the users in its jurisdiction (README "Security"); attempts on other cities'
+    users, or on usernames that do not exist, are the operators' to see."""
+
+    def get_queryset(self, request):
+        records = super().get_queryset(request)
+        if request.user.is_superuser:
+            return records
+        return records.filter(username__in=User.objects.restrict(request.user, "view").values("username"))
+
+
+# The other applications' admins, registered before this module (INSTALLED_APPS order), holding
+# installation-wide records: superusers only, or the administrator's own users' logins.
+SUPERUSER_ONLY_MODELS = (
+    "auth.Group", "authtoken.TokenProxy", "django_celery_beat.PeriodicTask", "django_celery_beat.ClockedSchedule",
+    "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule", "django_celery_beat.IntervalSchedule",
+    "django_celery_results.TaskResult", "django_celery_results.GroupResult",
+)
+OWN_USERS_MODELS = ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
+
+
+def _wrap_registered(site, labels, mixin, prefix):
+    from django.apps import apps
+
+    for label in labels:
+        model = apps.get_model(label)
+        if not site.is_registered(model):
+            continue
+        current = type(site._registry[model])
+        site.unregister(model)
+        site.register(model, type(f"{prefix}{current.__name__}", (mixin, current), {}))
+
+
+_wrap_registered(admin.site, SUPERUSER_ONLY_MODELS, SuperuserOnlyAdmin, "SuperuserOnly")
+_wrap_registered(admin.site, OWN_USERS_MODELS, OwnUsersLoginsAdmin, "OwnUsers")
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")
@@ -58,12 +137,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ReadOnlyForAdministratorsAdmin, admin.ModelAdmin):
     list_display = ("year", "source", "note")
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(ReadOnlyForAdministratorsAdmin, admin.ModelAdmin):
     list_display = ("date", "is_working_day", "name")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"

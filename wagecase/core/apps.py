@@ -1,5 +1,6 @@
 """App config of the shared core."""
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,10 @@ class CoreConfig(AppConfig):
         from .views.menu import register_core_menu
 
         register_core_menu()
+
+
+class WagecaseAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with wagecase's admin site (INSTALLED_APPS names this instead)."""
+
+    default = False  # CoreConfig is this module's default
+    default_site = "wagecase.core.admin_site.WagecaseAdminSite"
