@@ -141,6 +141,7 @@ def build(monkeypatch):
         events.emit(events.WebhookEvent.CASE_OPENED, region_code=county, industry=industry, data={"zone": zone})
 
     files_for_ours(keys["ours"], users)
+    admin_records(keys, users)
     return {"keys": keys, "users": users, "tokens": tokens, "superuser": superuser, "markers": markers(keys)}
 
 
@@ -166,6 +167,55 @@ def files_for_ours(keys, users):
                               photo=SimpleUploadedFile("board.png", png_bytes(), content_type="image/png"))
     case = ArrearsCase.objects.get(pk=keys["case"])
     complaints.case_refer(case=case, user=users["office_head"], referred_on=D("2026-02-20"), police_unit="秦州区公安分局")
+
+
+def admin_records(keys, users):
+    """A record of every model the admin site shows that the zones do not make: for `ours` where
+    the model has a jurisdiction (the logins, unmasked views, notes and API calls of its people),
+    once where it is installation-wide (tokens, groups, the task schedule and results, the calendar)."""
+    import datetime
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from django_celery_beat.models import (
+        ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule,
+    )
+    from django_celery_results.models import GroupResult, TaskResult
+    from rest_framework.authtoken.models import Token
+
+    from complaints.models import Clue
+    from wagecase.core.models import CalendarDay, CalendarYear, JournalEntry, PiiAccessLog
+    from wagecase.integrations.models import ApiCall, ApiClient
+
+    officer = users["inspector"]
+    clue = Clue.objects.get(number=keys["ours"]["clue"])
+    clue_type = ContentType.objects.get_for_model(Clue)
+    Group.objects.get_or_create(name="scope-matrix operators")
+    Token.objects.get_or_create(user=officer)
+    interval, _ = IntervalSchedule.objects.get_or_create(every=7, period=IntervalSchedule.DAYS)
+    CrontabSchedule.objects.get_or_create(minute="5", hour="3", day_of_week="*", day_of_month="*", month_of_year="*")
+    SolarSchedule.objects.get_or_create(event="sunrise", latitude=Decimal("34.58"), longitude=Decimal("105.72"))
+    ClockedSchedule.objects.get_or_create(clocked_time=timezone.now() + datetime.timedelta(days=30))
+    PeriodicTask.objects.get_or_create(name="scope-matrix task", defaults={"task": "wagecase.core.tasks.noop",
+                                                                            "interval": interval})
+    TaskResult.objects.get_or_create(task_id="scope-matrix-task", defaults={"status": "SUCCESS"})
+    GroupResult.objects.get_or_create(group_id="scope-matrix-group")
+    request = {"ip_address": "10.20.30.40", "user_agent": "scope-matrix", "http_accept": "*/*", "path_info": "/login/"}
+    AccessAttempt.objects.create(username=officer.username, get_data="", post_data="", failures_since_start=2, **request)
+    AccessLog.objects.create(username=officer.username, **request)
+    AccessFailureLog.objects.create(username=officer.username, **request)
+    if not CalendarYear.objects.exists():
+        CalendarYear.objects.create(year=2026, note="scope matrix")
+    if not CalendarDay.objects.exists():
+        CalendarDay.objects.create(date=D("2026-10-01"), is_working_day=False, name="国庆节")
+    PiiAccessLog.objects.create(user=officer, object_type=clue_type, object_id=str(clue.pk),
+                                field="complainant_phone", channel="page")
+    JournalEntry.objects.create(assigned_object_type=clue_type, assigned_object_id=str(clue.pk), created_by=officer,
+                                comments="scope matrix note")
+    ApiCall.objects.create(client=ApiClient.objects.get(user=users["bureau"]), method="GET", path="/api/v1/projects/",
+                           status=200)
 
 
 def markers(keys):

@@ -22,6 +22,10 @@ What each caller must get, for a GET:
   record from: 404 for any route that names a record (detail, sub-resource, document, download,
   action); anything else only if it is exactly what a record that does not exist gets (403 where
   the role, not the record, is refused; 400 where the body is checked first), never a 2xx/3xx;
+- the admin site (every route of it: index, changelists, add, change, history, delete, password,
+  view on site, autocomplete, its catch-all): a caller it does not show a record to gets exactly
+  the answer for a record that does not exist (a 302 to its index or to its login, or 403), sent to
+  the same place; the record's visibility is its admin's (view permission and queryset).
 - routes without a record (lists, figures, dashboards, search, the admin's changelists): any
   caller may get 200, but the body (HTML, JSON, the text of a spreadsheet) contains no text of a
   record the model's scope hides from that caller (a zone's marker, project code and name, clue
@@ -49,20 +53,17 @@ from tests import scope_matrix_world as matrix
 from tests.integrations.test_bureau_scope import client_for
 
 # --- What is not called ---------------------------------------------------------------------------
-# route prefix -> why. Every other route of the URLconf is called (asserted below).
-EXCLUDED_PREFIXES = {
-    "admin/": "Django's admin site, apart from its index and changelists (called, see ADMIN_CALLED): its add, "
-              "change, delete and history forms, password, autocomplete and jsi18n views are Django's own, behind "
-              "its staff login (the administrator role only) and the same `restrict` as its changelists",
-    "i18n/": "set_language: POST-only, changes the session's language, names no record",
-    "logout/": "POST-only; ends the session, names no record",
-}
-# The admin site's pages that are called: its index and every changelist (an administrator of another
-# city must not see `ours` there either).
-ADMIN_CALLED = re.compile(r"^admin:(index|\w+_changelist)$")
+# route prefix -> why. Every other route of the URLconf is called (asserted below). Empty: every route
+# is called, the admin site's included (its forms and history through its own scope, see ADMIN below).
+EXCLUDED_PREFIXES = {}
 # Routes anyone may call without logging in (by namespace or name), with their answer to anonymous.
 PUBLIC_NAMESPACES = ("public", "public_draws", "public_blacklist")
-PUBLIC_NAMES = ("healthz", "login", "api-schema", "api-docs")
+PUBLIC_NAMES = ("healthz", "login", "api-schema", "api-docs", "admin:login", "admin:logout", "logout", "set_language")
+# Models whose admin pages every administrator may read, in no jurisdiction (nothing to keep out).
+GLOBAL_ADMIN_MODELS = {
+    "core.CalendarYear": "the national holiday calendar: read by every administrator, changed by superusers",
+    "core.CalendarDay": "the national holiday calendar: read by every administrator, changed by superusers",
+}
 
 # --- Path parameters ------------------------------------------------------------------------------
 # A parameter that names a record of this model, whatever the view (the `pk` of a route is the
@@ -98,6 +99,8 @@ VALUES = {
                "blacklist:listing_action": "note"},
     "verb": {"reports:report_action": "sign"},
     "field": {"core:pii_reveal": "complainant_phone"},
+    "app_label": {"admin:app_list": "core"},
+    "url": {"admin:None": "no-such-page/"},  # the admin's catch-all (unnamed, in the admin namespace)
 }
 # A second record parameter: a child of the first record (attribute path from it).
 CHILD = {
@@ -142,6 +145,17 @@ class Route:
         namespace = name.split(":")[0] if name and ":" in name else ""
         self.public = namespace in PUBLIC_NAMESPACES or name in PUBLIC_NAMES or (
             self.api and self.view is not None and _allows_any(self.view))
+        self.admin = route.startswith("admin/")
+        self.admin_model = None  # the model whose admin pages the route is under
+        if self.admin:
+            from django.apps import apps
+
+            match = re.match(r"^admin/(\w+)/(\w+)/", route)
+            if match:
+                try:
+                    self.admin_model = apps.get_model(*match.groups())
+                except LookupError:
+                    pass
 
     @property
     def label(self):
@@ -191,6 +205,8 @@ class Route:
         from django.apps import apps
 
         first = self.record_params[0]
+        if self.admin_model is not None:
+            return self.admin_model
         queryset = getattr(self.view, "queryset", None)
         if self.api and queryset is not None and first in (getattr(self.view, "lookup_url_kwarg", None),
                                                            getattr(self.view, "lookup_field", None)):
@@ -290,7 +306,7 @@ def all_routes():
 
     inner(get_resolver().url_patterns)
     def called(route):
-        return not route.route.startswith(tuple(EXCLUDED_PREFIXES)) or ADMIN_CALLED.search(route.name or "")
+        return not EXCLUDED_PREFIXES or not route.route.startswith(tuple(EXCLUDED_PREFIXES))
 
     included = [r for r in out if called(r)]
     excluded = [r for r in out if not called(r)]
@@ -314,15 +330,50 @@ def body_text(response):
     return content.decode("utf-8", "replace")
 
 
-def candidates(queryset, users):
+def visible(route, queryset, user):
+    """The records of `queryset` the user may see through the route: the model's scope (`restrict`);
+    on the admin site, what the model's admin shows a staff user (its view permission and queryset),
+    or for Django's own pages there (view on site) the model's scope, to staff only."""
+    if not route.admin:
+        return queryset.all().restrict(user, "view")
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    if not (user.is_active and user.is_staff):
+        return queryset.none()
+    model_admin = admin.site._registry.get(queryset.model)
+    if model_admin is None:
+        return queryset.all().restrict(user, "view")
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    if not model_admin.has_view_or_change_permission(request):
+        return queryset.none()
+    return queryset.filter(pk__in=model_admin.get_queryset(request).values("pk"))
+
+
+def where(response, kwargs):
+    """Where a redirect sends, the URL's own values replaced by their names (a record's id in
+    `/admin/core/enterprise/5/change/` or in `?next=` says nothing; its page's address does)."""
+    location = response.get("Location", "")
+    for param, value in kwargs.items():
+        location = location.replace(f"/{value}/", f"/{{{param}}}/").replace(f"%2F{value}%2F", f"%2F{{{param}}}%2F")
+    return location
+
+
+def candidates(route, queryset, users):
     """Records of the queryset, best first: seen by the most of `ours`' in-scope callers and by no
-    out-of-scope caller, per the model's own scope. [(obj, whether every out-of-scope caller is kept out)]"""
-    seen = {name: set(queryset.all().restrict(users[name], "view").values_list("pk", flat=True))
+    out-of-scope caller, per the model's own scope (or, on the admin site, its admin). A record that
+    no caller sees (an operators-only admin page) is taken as it comes. [(obj, whether every
+    out-of-scope caller is kept out)]"""
+    seen = {name: set(visible(route, queryset, users[name]).values_list("pk", flat=True))
             for name in (*matrix.IN_SCOPE, *matrix.OUT_OF_SCOPE)}
     outside = set().union(*(seen[name] for name in matrix.OUT_OF_SCOPE))
     scores = Counter(pk for name in matrix.IN_SCOPE for pk in seen[name])
     ranked = sorted(scores, key=lambda pk: (pk in outside, -scores[pk], str(pk)))[:20]
-    objects = queryset.model._default_manager.in_bulk(ranked)
+    if not ranked:
+        ranked = list(queryset.order_by("pk").values_list("pk", flat=True)[:20])
+    # By the primary key's value (a DRF TokenProxy's `pk` property is its user's id, as in its URLs).
+    objects = {o._meta.pk.value_from_object(o): o for o in queryset.model._default_manager.filter(pk__in=ranked)}
     return [(objects[pk], pk not in outside) for pk in ranked]
 
 
@@ -397,7 +448,7 @@ class Matrix:
             problem = "" if status in (200, 302, 404, 405) else "public route refused"
         elif route.redirect:
             problem = "" if status in (301, 302) else "redirect expected"
-        elif route.route.startswith("admin/"):
+        elif route.admin:
             problem = "" if status == 302 and response["Location"].startswith(reverse("admin:login")) else (
                 "admin page must redirect to the admin login")
         elif route.api:
@@ -447,7 +498,7 @@ class Matrix:
     def run_named(self, route):
         """A route naming a record of `ours`: called by every caller, in scope or not."""
         queryset = route.queryset()
-        for obj, separated in candidates(queryset, self.users):
+        for obj, separated in candidates(route, queryset, self.users):
             try:
                 kwargs = route.fill(obj)  # a record with the children the route names
                 break
@@ -456,7 +507,8 @@ class Matrix:
         else:
             raise AssertionError(f"{route.label}: no {queryset.model._meta.label} in the world (with the children it names)")
         self.records[route.label] = (queryset.model._meta.label, obj.pk, separated)
-        url, absent = route.url(kwargs), route.url(route.missing(kwargs))
+        missing_kwargs = route.missing(kwargs)
+        url, absent = route.url(kwargs), route.url(missing_kwargs)
         method = "get" if "get" in route.methods else sorted(route.methods - {"get"})[0]
         self.check_anonymous(route, method, url)
         if route.public:
@@ -468,22 +520,30 @@ class Matrix:
         self.kept_out[route.label] = []
         for caller in self.callers(route):
             user = self.users[caller]
-            visible = queryset.all().restrict(user, "view").filter(pk=obj.pk).exists()
+            seen = visible(route, queryset, user).filter(pk=obj._meta.pk.value_from_object(obj)).exists()
             if route.self_only:
-                visible = visible and caller == route.self_only
-            if not visible and caller in matrix.OUT_OF_SCOPE:
+                seen = seen and caller == route.self_only
+            if not seen and caller in matrix.OUT_OF_SCOPE:
                 self.kept_out[route.label].append(caller)
-            if method != "get" and visible:
+            if method != "get" and seen:
                 continue  # writes in scope are tested elsewhere; this is about keeping out
             response = self.call(caller, route, method, url)
             status, problem = response.status_code, ""
             if status in SERVER_ERROR:
                 problem = "server error"
-            elif visible:
+            elif seen:
                 if status == 404 and route.name not in ABSENT_OK:
                     problem = "404 for a record in scope"
                 else:
                     problem = self.leaks(caller, response)
+            elif route.admin:
+                # The admin site answers a record it does not show as one that does not exist: a 302
+                # (to its index, or to its login for someone not staff) or 403 where the model is not
+                # the caller's; the same answer, to the same place, for both.
+                other = self.call(caller, route, method, absent)
+                answer = (status, where(response, kwargs))
+                if 200 <= status < 300 or answer != (other.status_code, where(other, missing_kwargs)):
+                    problem = f"LEAK: {answer} where a record that does not exist gets {(other.status_code, where(other, missing_kwargs))}"
             elif status != 404:
                 missing = self.call(caller, route, method, absent).status_code
                 if status < 400 or status != missing:
@@ -550,9 +610,7 @@ def test_every_route_of_the_urlconf_is_called(ran, db):
     everything = list(walk(get_resolver().url_patterns))
     called = {row[0] for row in ran.rows}
     assert called == {route.label for route in ran.routes}
-    assert len(called) == len(everything) - len(ran.excluded), "routes called = URLconf routes - EXCLUDED_PREFIXES"
-    assert all(route.route.startswith(tuple(EXCLUDED_PREFIXES)) for route in ran.excluded)
-    assert all(not ADMIN_CALLED.search(route.name or "") for route in ran.excluded)
+    assert ran.excluded == [] and len(called) == len(everything), "every route of the URLconf is called"
     named = [r for r in ran.routes if r.record_params]
     assert len(ran.records) == len(named) and ran.exports > 0
     print(f"\n{figures(ran)}")
@@ -582,7 +640,9 @@ def test_every_record_route_was_tried_out_of_scope(ran, db):
     """Each route naming a record was called with one that some out-of-scope caller may not see
     (at least another county's or another city's; a region, say, is visible to a bureau of the same city)."""
     public = {r.label for r in ran.routes if r.public}
-    untried = sorted(label for label, callers in ran.kept_out.items() if label not in public and not callers)
+    global_admin = {label for label, (model, _pk, _separated) in ran.records.items() if model in GLOBAL_ADMIN_MODELS}
+    untried = sorted(label for label, callers in ran.kept_out.items()
+                     if label not in public and label not in global_admin and not callers)
     assert untried == []
 
 
@@ -606,7 +666,7 @@ def figures(ran):
     named = sum(1 for r in ran.routes if r.record_params)
     lines = [
         f"Scope matrix: {len(ran.routes)} routes called of {len(ran.routes) + len(ran.excluded)} in the URLconf "
-        f"({len(ran.excluded)} excluded: {', '.join(EXCLUDED_PREFIXES)}); {named} name a record, "
+        f"({sum(1 for r in ran.routes if r.admin)} of the admin site); {named} name a record, "
         f"{len(ran.routes) - named} do not.",
         f"{len(ran.rows)} calls (routes x callers), {ran.scanned} answers scanned for other zones' texts, "
         f"{ran.exports} exports run and read, in {ran.elapsed:.0f} s.",

@@ -95,3 +95,13 @@ def test_an_administrator_sees_the_logins_of_its_own_users_only(changelist, make
     assert ours.username in text and theirs.username not in text and "nobody-guessed" not in text
     text = logged_in(superuser).get(reverse(f"admin:{changelist}_changelist")).content.decode()
     assert all(name in text for name in (ours.username, theirs.username, "nobody-guessed"))
+
+
+@pytest.mark.django_db
+def test_history_of_an_operators_only_record_is_refused_whether_it_exists_or_not(admin_user, superuser, inspector):
+    Token.objects.create(user=inspector)
+    client = logged_in(admin_user)
+    exists = client.get(reverse("admin:authtoken_tokenproxy_history", args=[inspector.pk]))
+    missing = client.get(reverse("admin:authtoken_tokenproxy_history", args=[987654321]))
+    assert exists.status_code == missing.status_code == 403
+    assert logged_in(superuser).get(reverse("admin:authtoken_tokenproxy_history", args=[inspector.pk])).status_code == 200

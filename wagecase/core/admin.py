@@ -1,6 +1,7 @@
 """Django admin of the shared core (Chinese by default). Changes made here are change-logged too."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -19,7 +20,19 @@ def _superuser(request):
     return request.user.is_active and request.user.is_superuser
 
 
-class SuperuserOnlyAdmin:
+class PermissionBeforeLookupAdmin:
+    """Django's history view looks the record up before asking whether the user may see the model
+    at all: a record that exists answered 403 and one that does not a 302, which tells a user
+    without the permission which ids exist (which users have an API token). Here the permission
+    comes first, so both answer 403."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class SuperuserOnlyAdmin(PermissionBeforeLookupAdmin):
     """Records of the whole installation, in no jurisdiction: API keys, login attempts, the task
     schedule and results, permission groups. An administrator's role grants every permission of
     its city ("*"), which would otherwise show it the DRF token keys of every user (anyone's
@@ -156,7 +169,7 @@ class PolicyValueAdmin(ScopedAdmin):
 
 
 @admin.register(ObjectChange)
-class ObjectChangeAdmin(admin.ModelAdmin):
+class ObjectChangeAdmin(PermissionBeforeLookupAdmin, admin.ModelAdmin):
     list_display = ("time", "user_name", "source", "action", "changed_object_type", "object_repr")
     list_filter = ("source", "action", "changed_object_type")
     search_fields = ("object_repr", "user_name", "request_id")
@@ -197,7 +210,7 @@ class JobAdmin(ScopedAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(PermissionBeforeLookupAdmin, admin.ModelAdmin):
     list_display = ("created", "created_by", "kind", "assigned_object_type", "assigned_object_id")
 
     # Notes on records of every jurisdiction: superusers only (others read them on the record's page).
