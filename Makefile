@@ -8,6 +8,9 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU, at most 4; each file stays in one process, so a file's
+# module fixtures (the demo data, say) are built once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= auto
 BENCH_SCALE ?= small
 BENCH_OUT ?= bench/results/latest.json
 
@@ -78,7 +81,7 @@ run: install
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 check: install
 	$(MANAGE) check

@@ -22,8 +22,10 @@ _counter = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Per-process caches (policy values, calendar) must not carry one test's data into the next."""
+    """Per-process caches (policy values, calendar) and the active language must not carry one test's
+    state into the next."""
     from django.core.cache import cache
+    from django.utils import translation
 
     from wagecase.core import policy, workdays
 
@@ -34,6 +36,9 @@ def _fresh_caches():
     policy.clear_cache()
     workdays.clear_cache()
     cache.clear()
+    # A request in English through the test client leaves English active in this thread
+    # (LocaleMiddleware activates, nothing deactivates): the next test starts in the default language.
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +47,27 @@ def _media_root(request, settings, tmp_path_factory):
     with a real Celery worker: the worker is another process and writes where its settings say."""
     if request.node.get_closest_marker("real_worker") is None:
         settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+def _is_transactional(item):
+    """Whether the test commits for real (and so ends by emptying every table)."""
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+                            or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migration_data_after_the_file(request, django_db_blocker):
+    """After a file with a transactional test: what the data migrations load, back for the files that
+    run next in this process (tests/migration_data.py)."""
+    yield
+    if any(_is_transactional(item) for item in request.session.items if item.module is request.module):
+        from tests import migration_data
+
+        with django_db_blocker.unblock():
+            migration_data.restore()
 
 
 @pytest.fixture

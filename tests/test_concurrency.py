@@ -14,14 +14,13 @@ the first to commit and re-read the new state.
 Atomicity (any database): an import or bulk call whose LAST row fails leaves nothing behind; a Celery
 task retried after a failure half-way does not repeat what the first attempt already did.
 
-Transactional tests end by emptying every table; the fixtures put back the part of what migrations
-load that these tests need (Gansu's regions and the working-day calendar)."""
+Transactional tests end by emptying every table; a fixture puts back the part of what migrations load
+that these tests need (Gansu's regions and the working-day calendar), tests/conftest.py the rest
+after the file."""
 import datetime as dt
-import tempfile
 import threading
 import time
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
 from django.db import connection, connections
@@ -38,6 +37,7 @@ from inspections.choices import ChecklistItem, OrderStatus
 from inspections.models import RectificationOrder, Reinspection
 from projects.models import Employment, Project, Worker
 from tests.complaints.conftest import make_case  # noqa: F401  (a fixture)
+from tests import migration_data
 from tests.conftest import HOME
 from tests.projects.conftest import make_project  # noqa: F401  (a fixture)
 from wagecase.core.choices import Role
@@ -59,54 +59,9 @@ def ago(days):
 
 # --- What migrations load, put back after a transactional test emptied the tables -----------------
 
-def _restore_migration_data(gansu_only=False):
-    from wagecase.core.models import CalendarDay
-    from wagecase.core.regions_data import DATA_FILE, load_regions, read_rows
-    from wagecase.core.workdays import clear_cache
-
-    if not Region.objects.filter(pk=HOME).exists():
-        if gansu_only:  # 1,500 rows, not the country's 44,700: every record of a test lies in Gansu
-            with tempfile.NamedTemporaryFile("w", suffix=".tsv", encoding="utf-8") as subset:
-                subset.writelines(f"{code}\t{name}\n" for code, name in read_rows(DATA_FILE) if code.startswith("62"))
-                subset.flush()
-                load_regions(Region, path=subset.name)
-        else:
-            load_regions(Region)
-    if not CalendarDay.objects.exists():
-        # As migration 0003 loads it, without a change record per day (two seconds on PostgreSQL).
-        load_calendar = import_module("wagecase.core.migrations.0003_load_calendar").load
-        load_calendar(_PlainManagers(), None)
-    clear_cache()
-
-
 @pytest.fixture(autouse=True)
 def _migration_data(transactional_db):
-    _restore_migration_data(gansu_only=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_migration_data(django_db_setup, django_db_blocker):
-    """After the module (whose every test ends by emptying the tables): all of it back, for whatever runs next."""
-    yield
-    with django_db_blocker.unblock():
-        _restore_migration_data()
-
-
-class _PlainManagers:
-    """An `apps` for a data migration's function: models whose objects manager writes no change records."""
-
-    def get_model(self, app_label, model_name):
-        from django.apps import apps
-
-        model = apps.get_model(app_label, model_name)
-
-        class Plain:
-            objects = model._base_manager
-
-            def __new__(cls, **fields):
-                return model(**fields)
-
-        return Plain
+    migration_data.load_gansu_regions()
 
 
 @pytest.fixture

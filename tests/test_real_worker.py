@@ -11,11 +11,11 @@ from django.db import transaction
 from django_celery_results.models import TaskResult
 from openpyxl import load_workbook
 
+from tests import migration_data
 from tests.conftest import HOME, OTHER
 from wagecase.celery import app
 from wagecase.core.choices import JobStatus, Role
 from wagecase.core.models import Job, Region
-from wagecase.core.regions_data import load_regions
 from wagecase.core.services import job_enqueue
 
 pytestmark = pytest.mark.real_worker
@@ -28,9 +28,11 @@ def real_worker(transactional_db):
     """The Celery app switched to its broker for one test, after a worker has answered a ping."""
     if not os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("CELERY_BROKER_URL is not set: no broker, no worker (run .ci/run for these)")
-    if not Region.objects.exists():
-        # An earlier transactional test ends by emptying every table; put back what migrations load.
-        load_regions(Region)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("the worker works on test_<NAME>, this test process on a database of its own (pytest-xdist): "
+                    "run these with PYTEST_WORKERS=0, or -n 0")
+    # An earlier transactional test ends by emptying every table; put back what migrations load.
+    migration_data.restore()
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:

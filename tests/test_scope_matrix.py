@@ -115,6 +115,8 @@ CHILD = {
 EXPORT_CALLERS = ("inspector", "inspector@other_county", "admin@other_city")
 # Routes of an API client about itself: its own records only, whatever the model's scope says.
 SELF_ROUTES = {"api/v1/clients/me/": "bureau"}
+# Views that scope by the model's scope filter alone, without the model permission (see visible()).
+SCOPE_FILTER_VIEWS = {"WebhookSubscriptionViewSet"}
 # Routes answering 404 for a record in scope when the sub-resource they name does not exist (with the reason).
 ABSENT_OK = {}
 
@@ -178,6 +180,10 @@ class Route:
         from django.views.generic import RedirectView
 
         return isinstance(self.view, type) and issubclass(self.view, RedirectView)
+
+    @property
+    def view_name(self):
+        return getattr(self.view, "__name__", "")
 
     @property
     def self_only(self):
@@ -331,9 +337,15 @@ def body_text(response):
 
 
 def visible(route, queryset, user):
-    """The records of `queryset` the user may see through the route: the model's scope (`restrict`);
+    """The records of `queryset` the user may see through the route: the model's scope (`restrict`;
+    for the `me` routes and webhooks its scope filter alone);
     on the admin site, what the model's admin shows a staff user (its view permission and queryset),
     or for Django's own pages there (view on site) the model's scope, to staff only."""
+    if route.self_only or route.view_name in SCOPE_FILTER_VIEWS:
+        # An API client's `me` routes and its webhooks answer from the model's scope filter (its own
+        # client's rows), without the model permission: a bureau has no "view_apitoken", yet sees its keys.
+        condition = queryset.model.scope_filter(user)
+        return queryset.none() if condition is None else queryset.filter(condition)
     if not route.admin:
         return queryset.all().restrict(user, "view")
     from django.contrib import admin
@@ -498,18 +510,26 @@ class Matrix:
     def run_named(self, route):
         """A route naming a record of `ours`: called by every caller, in scope or not."""
         queryset = route.queryset()
+        method = "get" if "get" in route.methods else sorted(route.methods - {"get"})[0]
+        chosen = None
         for obj, separated in candidates(route, queryset, self.users):
             try:
                 kwargs = route.fill(obj)  # a record with the children the route names
-                break
             except AttributeError:
                 continue
-        else:
+            chosen = chosen or (obj, separated, kwargs)
+            # A route about records in a certain state (a decision's PDF: a decided listing) answers
+            # 404 for the others: the record is one an in-scope caller gets, whatever the ids' order.
+            if method == "get" and not route.public and self.in_scope_404(route, queryset, obj, kwargs):
+                continue
+            chosen = (obj, separated, kwargs)
+            break
+        if chosen is None:
             raise AssertionError(f"{route.label}: no {queryset.model._meta.label} in the world (with the children it names)")
+        obj, separated, kwargs = chosen
         self.records[route.label] = (queryset.model._meta.label, obj.pk, separated)
         missing_kwargs = route.missing(kwargs)
         url, absent = route.url(kwargs), route.url(missing_kwargs)
-        method = "get" if "get" in route.methods else sorted(route.methods - {"get"})[0]
         self.check_anonymous(route, method, url)
         if route.public:
             for caller in self.callers(route):
@@ -551,6 +571,18 @@ class Matrix:
             self.record(route, caller, method, status, problem)
         if before is not None and before != self.write_counts():
             self.record(route, "out of scope", method, 0, f"CHANGED {before} -> {self.write_counts()}")
+
+    def in_scope_404(self, route, queryset, obj, kwargs):
+        """Whether the first in-scope caller that sees `obj` gets 404 for it (GET only)."""
+        pk = obj._meta.pk.value_from_object(obj)
+        for caller in matrix.IN_SCOPE:
+            user = self.users[caller]
+            if self.client(caller, route) is None or not visible(route, queryset, user).filter(pk=pk).exists():
+                continue
+            if route.self_only and caller != route.self_only:
+                continue
+            return self.call(caller, route, "get", route.url(kwargs)).status_code == 404
+        return False
 
     def write_counts(self):
         from django.apps import apps

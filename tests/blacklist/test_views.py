@@ -11,6 +11,7 @@ import random
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from blacklist import services
 from blacklist.models import CreditExport, EnterpriseRating, Listing, ListingEvent
@@ -223,7 +224,10 @@ def test_objection_window_countdown(logged_in, listable_case, inspector, setting
 
     assert working_days_left(listing.objection_due, D("2026-02-24")) == 3
     assert working_days_left(listing.objection_due, D("2026-02-27")) == 0
-    assert "3 working days left" in decide_blocker(listing, D("2026-02-24"))
+    with translation.override("en"):
+        assert "3 working days left" in decide_blocker(listing, D("2026-02-24"))
+    with translation.override("zh-hans"):
+        assert "剩余 3 个工作日" in decide_blocker(listing, D("2026-02-24"))
     assert "2026-02-26" in decide_blocker(listing, D("2026-02-24"))
 
 

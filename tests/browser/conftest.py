@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from tests import migration_data
 from tests.projects.conftest import make_project  # noqa: F401  (a fixture)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,12 +45,9 @@ def _empty_cache():
 
 @pytest.fixture
 def regions(transactional_db):
-    """Regions as migrations load them: an earlier transactional test may have emptied the table."""
-    from wagecase.core.models import Region
-    from wagecase.core.regions_data import load_regions
-
-    if not Region.objects.filter(pk="620502").exists():
-        load_regions(Region)
+    """Gansu's regions and the calendar, as migrations load them: an earlier transactional test may
+    have emptied the tables."""
+    migration_data.load_gansu_regions()
 
 
 @pytest.fixture

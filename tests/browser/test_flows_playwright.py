@@ -16,6 +16,7 @@ from complaints.choices import Channel, ClueCategory, ClueStatus
 from complaints.models import Clue
 from inspections.choices import CheckResult, ChecklistItem, OrderStatus
 from inspections.models import Inspection, RectificationOrder
+from tests import migration_data
 from tests.complaints.conftest import make_case, make_clue  # noqa: F401  (fixtures)
 from tests.conftest import HOME
 from wagecase.core.choices import Role
@@ -31,22 +32,10 @@ CHARTS = ("by_channel", "by_status", "closure", "counties", "systems", "industri
 
 
 @pytest.fixture
-def regions(transactional_db, tmp_path):
+def regions(transactional_db):
     """What migrations load, put back after an earlier transactional test emptied the tables: the
-    regions of Gansu only (1,500 rows, not the country's 44,700; every record here lies in Gansu)
-    and the working-day calendar (the deadlines shown)."""
-    from wagecase.core.models import CalendarDay, Region
-    from wagecase.core.regions_data import DATA_FILE, load_regions, read_rows
-    from wagecase.core.workdays import clear_cache, load_from_library
-
-    if not Region.objects.filter(pk=HOME).exists():
-        subset = tmp_path / "regions-62.tsv"
-        subset.write_text("".join(f"{code}\t{name}\n" for code, name in read_rows(DATA_FILE) if code.startswith("62")),
-                          encoding="utf-8")
-        load_regions(Region, path=subset)
-    if not CalendarDay.objects.exists():
-        load_from_library()
-        clear_cache()
+    regions of Gansu only (every record here lies in Gansu) and the working-day calendar."""
+    migration_data.load_gansu_regions()
 
 
 def zh(label):

@@ -2,13 +2,12 @@
 record back as it was. PostgreSQL only (skipped on SQLite; CI's PostgreSQL phase runs it, and .ci/run
 also restores a seeded database into a fresh one and compares row counts)."""
 import io
-import tempfile
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.conftest import HOME
+from tests import migration_data
 from wagecase.core.models import Enterprise, Region, User
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump/pg_restore: PostgreSQL only")
@@ -18,13 +17,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_du
 def regions(transactional_db):
     """The dump must be made of committed data, so the test is transactional; an earlier transactional
     test may have emptied the regions that migrations load (Gansu is enough here)."""
-    from wagecase.core.regions_data import DATA_FILE, load_regions, read_rows
-
-    if not Region.objects.filter(pk=HOME).exists():
-        with tempfile.NamedTemporaryFile("w", suffix=".tsv", encoding="utf-8") as subset:
-            subset.writelines(f"{code}\t{name}\n" for code, name in read_rows(DATA_FILE) if code.startswith("62"))
-            subset.flush()
-            load_regions(Region, path=subset.name)
+    migration_data.load_gansu_regions()
 
 
 def test_backup_then_restore_puts_the_records_back(regions, make_user, make_enterprise, tmp_path):

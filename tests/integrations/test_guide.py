@@ -14,7 +14,6 @@ The examples run once, in the guide's order (a rotation needs the token created 
 module fixture that commits its data; each example is then its own test. The live server reads
 committed data only, so these tests are transactional: the database is emptied after them, and the
 regions and the calendar (loaded by migrations) are put back at the end."""
-import importlib
 import io
 import json
 import random
@@ -27,6 +26,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tests import migration_data
 
 GUIDE = Path(settings.BASE_DIR) / "docs" / "integration.zh.md"
 GUIDE_EN = Path(settings.BASE_DIR) / "docs" / "integration.en.md"
@@ -66,19 +67,6 @@ def create_client_args(text):
     return shlex.split(match.group(1))
 
 
-def restore_migration_data():
-    """Regions and the calendar as migrations load them (a transactional test empties every table)."""
-    from django.apps import apps
-
-    from wagecase.core.models import CalendarDay, Region
-    from wagecase.core.regions_data import load_regions
-
-    if not Region.objects.filter(pk="620502").exists():
-        load_regions(Region)
-    if not CalendarDay.objects.exists():
-        importlib.import_module("wagecase.core.migrations.0003_load_calendar").load(apps, None)
-
-
 def run(command, env, timeout=60):
     """Run one example with bash and curl; (status, output)."""
     with_status = f"{command} -o \"$OUT\" -w '%{{http_code}}'"
@@ -106,7 +94,7 @@ def guide_run(live_server, django_db_setup, django_db_blocker, tmp_path_factory)
 
     text = GUIDE.read_text(encoding="utf-8")
     with django_db_blocker.unblock():
-        restore_migration_data()
+        migration_data.restore()
         rng, pii = random.Random(20260301), set()
         build_zone("ours", rng, pii, code="TS-620502-001", county="620502")
         build_zone("transport", rng, pii, code="TS-620503-002", county="620503")
@@ -127,7 +115,7 @@ def guide_run(live_server, django_db_setup, django_db_blocker, tmp_path_factory)
         yield results
         # Every table is emptied after the transactional tests: put back what migrations loaded.
     with django_db_blocker.unblock():
-        restore_migration_data()
+        migration_data.restore()
 
 
 def example_id(index):

@@ -16,9 +16,10 @@ def read_rows(path=DATA_FILE):
 
 
 def load_regions(region_model, path=DATA_FILE, batch_size=2000):
-    """Upsert every region of the data file. Works with the real or a migration's historical model."""
+    """Upsert every region of the data file: create the missing, update those that differ. Works with the
+    real or a migration's historical model. Returns (created, updated)."""
     names = dict(read_rows(path))
-    existing = set(region_model.objects.values_list("code", flat=True))
+    existing = {code: rest for code, *rest in region_model.objects.values_list("code", "name", "level", "parent_id", "full_name")}
     to_create, to_update = [], []
     for code in sorted(names, key=lambda c: (len(c), c)):
         parent = code[: PARENT_LENGTH[len(code)]] if len(code) in PARENT_LENGTH else None
@@ -28,7 +29,10 @@ def load_regions(region_model, path=DATA_FILE, batch_size=2000):
             names[code[:n]] for n in (2, 4, 6, 9) if n <= len(code) and code[:n] in names and names[code[:n]] != "市辖区"
         )
         obj = region_model(code=code, name=names[code], level=LEVELS[len(code)], parent_id=parent, full_name=full)
-        (to_update if code in existing else to_create).append(obj)
+        if code not in existing:
+            to_create.append(obj)
+        elif existing[code] != [obj.name, obj.level, obj.parent_id, obj.full_name]:  # only what changed
+            to_update.append(obj)
     region_model.objects.bulk_create(to_create, batch_size=batch_size)
     if to_update:
         region_model.objects.bulk_update(to_update, ["name", "level", "parent_id", "full_name"], batch_size=batch_size)
