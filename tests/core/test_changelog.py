@@ -124,3 +124,28 @@ def test_blank_journal_note_is_refused(make_enterprise, inspector):
     with pytest.raises(ValidationError):
         journal_add(obj=make_enterprise(), user=inspector, comments="")
 
+
+
+def test_a_deleted_user_leaves_its_records_with_the_name(make_enterprise, make_user):
+    """The log's keys have no constraint in the database (a check per record at commit was most of
+    an import's commit); Django still applies on_delete: the records stay, without the user, named."""
+    clerk = make_user(username="clerk-to-go")
+    with change_context(source=ChangeSource.WEB, user=clerk):
+        enterprise = make_enterprise(name="天水丙建筑工程有限公司")
+    record = changes_for(enterprise).get()
+    assert record.user == clerk and record.user_name
+    name = record.user_name
+    clerk.delete()
+    record.refresh_from_db()
+    assert record.user is None and record.user_name == name
+
+
+def test_a_content_type_in_the_log_cannot_be_deleted(make_enterprise):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import ProtectedError
+
+    enterprise = make_enterprise()
+    content_type = ContentType.objects.get_for_model(enterprise)
+    assert changes_for(enterprise).exists()
+    with pytest.raises(ProtectedError):
+        content_type.delete()
