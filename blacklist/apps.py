@@ -12,8 +12,8 @@ class BlacklistConfig(AppConfig):
 
         from . import demo  # noqa: F401  (registers the demo listings' seeder with seed_demo)
         from .menu import register as register_menu
-        from .services import enterprise_listed
+        from .services import enterprises_listed
 
-        if enterprise_listed not in BLACKLIST_CHECKS:
-            BLACKLIST_CHECKS.append(enterprise_listed)
+        if enterprises_listed not in BLACKLIST_CHECKS:
+            BLACKLIST_CHECKS.append(enterprises_listed)
         register_menu()  # the "Credit punishment" menu

@@ -686,10 +686,12 @@ def rating_adjust(*, enterprise, user, rating, reason):
 
 # --- Effects elsewhere ----------------------------------------------------------------------------
 
-def enterprise_listed(enterprise, as_of):
-    """For projects.deposit.BLACKLIST_CHECKS: the enterprise itself is on the list in force on `as_of`."""
-    return Listing.objects.filter(enterprise=enterprise, subject_type=SubjectType.ENTERPRISE, status=ListingStatus.LISTED,
-                                  listed_on__lte=as_of, expires_on__gt=as_of).exists()
+def enterprises_listed(enterprise_ids, as_of):
+    """For projects.deposit.BLACKLIST_CHECKS: which of these enterprises are themselves (not their
+    people) on the list in force on `as_of`. One query for any number of enterprises."""
+    return set(Listing.objects.filter(enterprise_id__in=list(enterprise_ids), subject_type=SubjectType.ENTERPRISE,
+                                      status=ListingStatus.LISTED, listed_on__lte=as_of, expires_on__gt=as_of)
+               .values_list("enterprise_id", flat=True))
 
 
 def listed_enterprise_ids(enterprise_ids, today=None):

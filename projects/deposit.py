@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from wagecase.core.policy import get_policy
 
-# Other apps add what they know: callables (enterprise, as_of) -> set of years with arrears
-# (cases), and (enterprise, as_of) -> bool for "on the credit blacklist".
+# Other apps add what they know, for many enterprises at once (one query each, however many
+# projects a page evaluates): callables (enterprise_ids, as_of) -> {enterprise id: set of years
+# with arrears} (cases), and (enterprise_ids, as_of) -> set of the ids on the credit blacklist.
 ARREARS_YEAR_SOURCES = []
 BLACKLIST_CHECKS = []
 
@@ -24,35 +25,67 @@ class DepositRequirement:
     reasons: list = field(default_factory=list)
 
 
-def payroll_arrears_years(enterprise, as_of):
-    """Years in which a project of this general contractor underpaid a worker."""
+@dataclass
+class ContractorRecord:
+    """What the deposit rules know of a general contractor on a day: the years with arrears, the
+    start of its first project, whether it is on the blacklist."""
+    arrears_years: set
+    since: object  # date or None
+    blacklisted: bool
+
+
+def payroll_arrears_years(enterprise_ids, as_of):
+    """{general contractor id: years in which one of its projects underpaid a worker}."""
     from django.db.models import F
 
     from .models import PayrollLine
 
-    return set(
-        PayrollLine.objects.filter(
-            payroll__project__general_contractor=enterprise, amount_paid__lt=F("amount_due"), payroll__period__lte=as_of
-        ).values_list("payroll__period__year", flat=True).distinct()
-    )
-
-
-def arrears_years(enterprise, as_of):
-    years = payroll_arrears_years(enterprise, as_of)
-    for source in ARREARS_YEAR_SOURCES:
-        years |= set(source(enterprise, as_of))
+    years = {}
+    rows = PayrollLine.objects.filter(
+        payroll__project__general_contractor_id__in=enterprise_ids, amount_paid__lt=F("amount_due"),
+        payroll__period__lte=as_of,
+    ).values_list("payroll__project__general_contractor_id", "payroll__period__year").distinct()
+    for enterprise_id, year in rows:
+        years.setdefault(enterprise_id, set()).add(year)
     return years
 
 
-def contractor_since(enterprise):
+def contractor_records(enterprise_ids, as_of):
+    """{enterprise id: ContractorRecord} for these general contractors, in a fixed number of queries."""
+    from django.db.models import Min
+
     from .models import Project
 
-    first = Project.objects.filter(general_contractor=enterprise).order_by("start_date").values_list("start_date", flat=True).first()
-    return first
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return {}
+    years = {pk: set() for pk in ids}
+    for source in (payroll_arrears_years, *ARREARS_YEAR_SOURCES):
+        for pk, found in source(ids, as_of).items():
+            years[pk] |= set(found)
+    since = dict(Project.objects.filter(general_contractor_id__in=ids).values("general_contractor_id")
+                 .annotate(first=Min("start_date")).values_list("general_contractor_id", "first"))
+    listed = set()
+    for check in BLACKLIST_CHECKS:
+        listed |= set(check(ids, as_of))
+    return {pk: ContractorRecord(years[pk], since.get(pk), pk in listed) for pk in ids}
 
 
-def is_blacklisted(enterprise, as_of):
-    return any(check(enterprise, as_of) for check in BLACKLIST_CHECKS)
+def attach_contractor_records(projects, as_of):
+    """Read the contractor records of many projects at once and keep each on its project's
+    general contractor, where required_deposit() finds it (for this `as_of` only)."""
+    projects = list(projects)
+    records = contractor_records({p.general_contractor_id for p in projects}, as_of)
+    for project in projects:
+        project.general_contractor._contractor_record = (as_of, records[project.general_contractor_id])
+    return projects
+
+
+def contractor_record(enterprise, as_of):
+    kept = getattr(enterprise, "_contractor_record", None)
+    if kept is not None and kept[0] == as_of:
+        return kept[1]
+    return contractor_records([enterprise.pk], as_of)[enterprise.pk]
 
 
 def required_deposit(project, as_of=None):
@@ -60,8 +93,8 @@ def required_deposit(project, as_of=None):
     region = project.region_id
     base_rate = Decimal(get_policy("deposit_rate", region))
     threshold = Decimal(get_policy("deposit_exemption_threshold", region))
-    contractor = project.general_contractor
-    years_with_arrears = arrears_years(contractor, as_of)
+    record = contractor_record(project.general_contractor, as_of)
+    years_with_arrears = record.arrears_years
     last_year = as_of.year - 1
 
     if project.contract_amount < threshold and last_year not in years_with_arrears:
@@ -72,7 +105,7 @@ def required_deposit(project, as_of=None):
 
     rate = base_rate
     reasons = [_("Regional rate %(r)s%% of the contract amount.") % {"r": base_rate.normalize()}]
-    since = contractor_since(contractor)
+    since = record.since
     clean_years = 0
     if since:
         # Whole years of activity without arrears, counting back from last year.
@@ -80,7 +113,7 @@ def required_deposit(project, as_of=None):
         while year >= since.year and year not in years_with_arrears:
             clean_years += 1
             year -= 1
-    if is_blacklisted(contractor, as_of):
+    if record.blacklisted:
         increase = Decimal(get_policy("blacklist_deposit_increase", region))
         rate = base_rate * (1 + increase / 100)
         reasons.append(_("The general contractor is on the credit blacklist: rate raised by %(p)s%%.") % {"p": increase.normalize()})

@@ -586,7 +586,7 @@ NOT_A_CHANGE = {
     "blacklist.services.publication_candidates": "a read",
     "blacklist.services.case_handling": "a text computation",
     "blacklist.services.rating_reasons": "a read",
-    "blacklist.services.enterprise_listed": "a read",
+    "blacklist.services.enterprises_listed": "a read",
     "blacklist.services.listed_enterprise_ids": "a read",
     "projects.services.months_of": "a computation",
     "projects.services.monitoring_required": "a computation",

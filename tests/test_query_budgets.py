@@ -114,7 +114,7 @@ PAGE_BUDGETS = {
     "inspections:rectificationorder_list": 6,
     "projects:project_list": 6,
     "projects:projectwarning_list": 6,
-    "projects:rates": 32,
+    "projects:rates": 17,
     "projects:risk_ranking": 7,
     "projects:worker_list": 6,
     "public_blacklist:list": 5,
@@ -142,9 +142,6 @@ FIXED_ROWS = {
 # Known N+1 (the count grows with the rows), reported to the lead: route -> culprit. Each is an
 # xfail(strict=True) below, so fixing it fails the test until the entry is removed.
 KNOWN_N_PLUS_ONE = {
-    "projects:rates": "projects.selectors.eight_rates calls projects.compliance.evaluate per project under way, "
-                      "which queries per project despite evaluation_prefetch (notice board, dedicated account, payroll "
-                      "years, the contractor's first project, its blacklist listing): ~5 queries a project",
 }
 # Extra queries allowed at 3× over 1×, per route: (n, reason). None is needed: the count taken is
 # the second of two requests, so per-process caches (policy values, ContentTypes, the API client's

@@ -171,6 +171,42 @@ def test_listing_raises_the_deposit_rate_of_the_contractors_projects(listable_ca
     assert any("失信" in str(r) or "blacklist" in str(r) for r in after.reasons)
 
 
+def test_deposit_rules_read_for_many_projects_at_once_agree_with_one_by_one(listable_case, inspector, make_project,
+                                                                             django_assert_num_queries):
+    """The "eight 100%" rates evaluate every project under way: the contractors' records (arrears
+    years, first project, blacklist) are read for all of them in three queries, with the same result
+    as project by project."""
+    from projects.compliance import evaluation_prefetch
+    from projects.deposit import attach_contractor_records
+    from projects.models import Project
+
+    listed = listable_case.project
+    services.listing_decide(listing=propose(listable_case, inspector), user=inspector, decided_on=D("2026-02-27"))
+    second = make_project(general_contractor=listed.general_contractor, contract_amount=Decimal("10000000"))
+    veteran = make_project(start_date=D("2023-03-01"), contract_signed_on=D("2023-02-01"), status="completed",
+                           planned_end_date=D("2024-12-01"), completed_on=D("2024-11-30"))
+    clean = make_project(general_contractor=veteran.general_contractor, contract_amount=Decimal("10000000"))
+    newcomer = make_project(contract_amount=Decimal("10000000"))
+    ids = [listed.pk, second.pk, clean.pk, newcomer.pk]
+    day = D("2026-03-01")
+
+    def load():
+        # As eight_rates() reads them: a clean record also asks for the account and the roster.
+        return list(Project.objects.filter(pk__in=ids).order_by("pk").prefetch_related(*evaluation_prefetch())
+                    .select_related("general_contractor", "account", "notice_board", "deposit"))
+
+    alone = [required_deposit(project, day) for project in load()]
+    projects = load()
+    with django_assert_num_queries(3):  # payroll arrears years, first projects, blacklist
+        attach_contractor_records(projects, day)
+    with django_assert_num_queries(0):
+        together = [required_deposit(project, day) for project in projects]
+    assert together == alone
+    assert [r.rate for r in together] == [Decimal("4"), Decimal("4"), Decimal("1"), Decimal("2")]
+    # A record read for another day is not used for this one: the listing was decided on 27 February.
+    assert required_deposit(projects[0], D("2026-02-26")).rate == Decimal("2")
+
+
 def test_credit_platform_export_sends_each_change_once(listable_case, inspector, office_staff):
     listing = services.listing_decide(listing=propose(listable_case, inspector), user=inspector, decided_on=D("2026-02-27"))
     with pytest.raises(PermissionDenied):  # office staff: no personal-data permission
