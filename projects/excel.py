@@ -45,6 +45,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, WorkbookClosed
 
+from wagecase.core.bulk import copy_pipeline
 from wagecase.core.choices import ChangeSource, EnterpriseRole, Industry
 from wagecase.core.context import change_context
 from wagecase.core.models import Enterprise, Job, Region
@@ -928,7 +929,8 @@ def import_roster_file(source, user, *, project, progress=None, file_name=None):
         target = _target_project(user, project, "projects.add_employment")
         _check_meta_project(reader, target)
         state = {"seen": {}, "employers": {}, "teams": None, "rows": 0}
-        with change_context(source=ChangeSource.IMPORT, user=user, label=label), transaction.atomic():
+        with change_context(source=ChangeSource.IMPORT, user=user, label=label), transaction.atomic(), \
+                copy_pipeline():
             for chunk in _parsed_chunks(reader, ROSTER_COLUMNS, result, ticker):
                 state["rows"] += len(chunk)
                 plans = _check_roster(chunk, target, result, state)
@@ -936,15 +938,19 @@ def import_roster_file(source, user, *, project, progress=None, file_name=None):
                     ticker.advance(len(chunk))
                     continue
                 try:
-                    with transaction.atomic():
-                        created, updated = roster_register_many(
-                            project=target, refresh=False,
-                            entries=[{**data, "employer": employer, "team": _team(target, data, employer, state)}
-                                     for _number, data, employer in plans])
-                    result.created += created
-                    result.updated += updated
+                    # A new team is checked (full_clean) before it is saved: nothing written on error.
+                    entries = [{**data, "employer": employer, "team": _team(target, data, employer, state)}
+                               for _number, data, employer in plans]
                 except ValidationError as exc:  # a rule of the models that the cell checks did not catch
                     result.validation_error(plans[0][0], exc, ROSTER_FIELD_HEADERS)
+                    ticker.advance(len(chunk))
+                    continue
+                # No savepoint per chunk: the import is one transaction that any error rolls back, and
+                # without one the pipeline sends this chunk's rows while the next chunk is parsed.
+                created, updated = roster_register_many(project=target, refresh=False, entries=entries,
+                                                        savepoint=False)
+                result.created += created
+                result.updated += updated
                 ticker.advance(len(chunk))
             if not state["rows"]:
                 raise FileError(_("The file has no data rows."), row=reader.header_row)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagecase.core.bulk import existing, insert_logged_rows
+from wagecase.core.bulk import existing, insert_logged_rows, is_postgresql
 from wagecase.core.models import Enterprise
 from wagecase.core.policy import get_policy
 from wagecase.core.validators import normalize_id_number, normalize_uscc
@@ -156,8 +156,7 @@ def worker_register(*, refresh=True, project, id_number, name, phone="", trade="
 ROSTER_FIELDS = ("employer_id", "team_id", "trade", "contract_signed_on", "entered_on", "exited_on", "daily_wage")
 
 
-@transaction.atomic
-def roster_register_many(*, project, entries, refresh=True):
+def roster_register_many(*, project, entries, refresh=True, savepoint=True):
     """worker_register for many workers at once, as imports need it: the same rules and results
     (a new ID creates the person; a name or phone given replaces the stored one; an ID already on the
     roster has its entry replaced), but in a few statements per call instead of a dozen per worker.
@@ -165,13 +164,25 @@ def roster_register_many(*, project, entries, refresh=True):
     `entries` are dicts with id_number, name, phone, trade, employer (an Enterprise or None),
     team (a WorkTeam of this project or None), contract_signed_on, entered_on, exited_on, daily_wage,
     already checked cell by cell (the import's parsers apply the model's validators and lengths).
-    Creates and changes go through the change-logged QuerySet bulk methods, so every worker and
-    roster entry still gets its change record, written in batches. Returns (created, updated)."""
+    Creates and changes go through the change-logged bulk paths, so every worker and roster entry
+    still gets its change record, written in batches. Returns (created, updated).
+
+    All or nothing (an atomic block). savepoint=False, for a caller already in a transaction that
+    fails as a whole on any error (the roster import): no savepoint of its own, so the rows can be
+    sent by a copy_pipeline() while the caller reads on. The primary keys of the new workers and
+    entries are taken before anything is written, for the same reason."""
+    with transaction.atomic(savepoint=savepoint):
+        return _roster_register_many(project, entries, refresh)
+
+
+def _roster_register_many(project, entries, refresh):
+    from wagecase.core.bulk import next_ids
+
     now = timezone.now()
     ids = [normalize_id_number(entry["id_number"]) for entry in entries]
     found = existing(Worker, "id_number", set(ids))
     known = {w.id_number: w for w in Worker.objects.filter(id_number__in=found)} if found else {}
-    workers = {}  # id number -> (pk or None until inserted, name, Worker or None)
+    workers = {}  # id number -> (pk, name, Worker or None)
     new_workers, changed_workers = {}, []
     for id_number, entry in zip(ids, entries):
         if id_number in workers:
@@ -190,11 +201,11 @@ def roster_register_many(*, project, entries, refresh=True):
             worker.last_updated = now
             changed_workers.append(worker)
         workers[id_number] = [worker.pk, worker.name, worker]
-    rows = list(new_workers.values())
-    for row, pk in zip(rows, insert_logged_rows(Worker, rows, reprs=[row["name"] for row in rows])):
-        workers[row["id_number"]][0] = pk
-    if changed_workers:
-        Worker.objects.bulk_update(changed_workers, ["name", "phone", "last_updated"])
+    worker_rows = list(new_workers.values())
+    worker_ids = next_ids(Worker, len(worker_rows)) if worker_rows and is_postgresql(Worker) else None
+    if worker_ids:
+        for row, pk in zip(worker_rows, worker_ids):
+            workers[row["id_number"]][0] = pk
 
     on_roster = {e.worker_id: e for e in Employment.objects.filter(project=project, worker__in=[w.pk for w in known.values()])}
     new_entries, changed_entries, seen = {}, [], set()
@@ -206,9 +217,11 @@ def roster_register_many(*, project, entries, refresh=True):
             "contract_signed_on": entry.get("contract_signed_on"), "entered_on": entry["entered_on"],
             "exited_on": entry.get("exited_on"), "daily_wage": entry.get("daily_wage"),
         }
-        employment = on_roster.get(worker_pk)
+        employment = on_roster.get(worker_pk) if worker_pk is not None else None
         if employment is None:
-            new_entries[worker_pk] = {"project_id": project.pk, "worker_id": worker_pk, **values}
+            # A new worker's key is known here on PostgreSQL (taken above); elsewhere it is filled
+            # in below, once the worker is inserted.
+            new_entries[id_number] = {"project_id": project.pk, "worker_id": worker_pk, **values}
             continue
         employment.project, employment.worker = project, worker  # for the change record's text, without a query
         for name_, value in values.items():
@@ -217,17 +230,26 @@ def roster_register_many(*, project, entries, refresh=True):
         if employment.pk not in seen:
             seen.add(employment.pk)
             changed_entries.append(employment)
-    rows = list(new_entries.values())
+    entry_rows = list(new_entries.values())
+    entry_ids = next_ids(Employment, len(entry_rows)) if entry_rows and is_postgresql(Employment) else None
+
+    # The writes: with the keys taken, nothing below reads what the writes before it wrote.
+    inserted = insert_logged_rows(Worker, worker_rows, reprs=[row["name"] for row in worker_rows], ids=worker_ids)
+    for row, pk in zip(worker_rows, inserted):
+        workers[row["id_number"]][0] = pk
+    for id_number, row in new_entries.items():
+        row["worker_id"] = workers[id_number][0]
     names = {worker_pk: name for worker_pk, name, _worker in workers.values()}
     # Employment.__str__ ("worker @ project"), without loading the workers.
-    insert_logged_rows(Employment, rows, reprs=[f"{names[row['worker_id']]} @ {project}" for row in rows],
-                       parent=(Project, project.pk))
+    insert_logged_rows(Employment, entry_rows, reprs=[f"{names[row['worker_id']]} @ {project}" for row in entry_rows],
+                       parent=(Project, project.pk), ids=entry_ids)
+    if changed_workers:
+        Worker.objects.bulk_update(changed_workers, ["name", "phone", "last_updated"])
     if changed_entries:
         Employment.objects.bulk_update(changed_entries, [*ROSTER_FIELDS, "last_updated"])
     if refresh:
         project_refresh(project=project)
     return len(new_entries), len(changed_entries)
-
 
 
 @transaction.atomic

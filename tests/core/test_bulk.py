@@ -62,3 +62,79 @@ def test_next_ids_are_new_distinct_and_ascending():
     second = next_ids(Worker, 3)  # the sequence's name comes from the cache now
     assert len(set(first + second)) == 8
     assert first == sorted(first) and min(second) > max(first)
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY pipeline: PostgreSQL only")
+
+
+def _workers(n, start=0):
+    import random
+
+    from wagecase.core.identifiers import make_id_number
+
+    rng, numbers = random.Random(start), []
+    while len(numbers) < n:
+        number = make_id_number(rng)
+        if number not in numbers:
+            numbers.append(number)
+    return [{"id_number": number, "name": f"管道测试{start + i}", "phone": ""} for i, number in enumerate(numbers)]
+
+
+@pytest.mark.django_db
+def test_copy_pipeline_sends_from_the_writer_and_a_query_waits_for_it():
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    from projects.models import Worker
+    from wagecase.core.bulk import copy_pipeline, insert_logged_rows
+    from wagecase.core.models import ObjectChange
+
+    _postgresql_only()
+    rows = _workers(300)
+    ContentType.objects.get_for_model(Worker)  # cached, as after an import's first chunk: no query between the COPYs
+    with transaction.atomic(), copy_pipeline() as pipeline:
+        ids = insert_logged_rows(Worker, rows, reprs=[row["name"] for row in rows])
+        assert len(pipeline.pending) == 2  # the workers and their change records, handed to the writer
+        # A query on the connection first waits for both: it sees every row.
+        assert Worker.objects.filter(pk__in=ids).count() == 300
+        assert not pipeline.pending
+        assert ObjectChange.objects.filter(changed_object_id__in=[str(pk) for pk in ids], action="create").count() == 300
+    assert Worker.objects.filter(pk__in=ids).count() == 300  # committed with the block
+
+
+@pytest.mark.django_db
+def test_copy_pipeline_error_is_raised_at_the_next_statement_and_nothing_is_kept():
+    from django.db import IntegrityError, transaction
+
+    from projects.models import Worker
+    from wagecase.core.bulk import copy_pipeline, insert_logged_rows
+
+    _postgresql_only()
+    rows = _workers(5, start=100)
+    duplicate = [{**rows[0], "name": "重复身份证号"}]
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), copy_pipeline():
+            insert_logged_rows(Worker, rows, reprs=[row["name"] for row in rows])
+            insert_logged_rows(Worker, duplicate, reprs=["重复身份证号"])  # handed over: no error yet
+            Worker.objects.count()  # waits for the writer: the unique ID number's error comes here
+    assert not Worker.objects.filter(id_number__in=[row["id_number"] for row in rows]).exists()
+
+
+@pytest.mark.django_db
+def test_copy_pipeline_error_is_raised_at_the_end_of_the_block_without_a_statement():
+    from django.db import IntegrityError, transaction
+
+    from projects.models import Worker
+    from wagecase.core.bulk import copy_pipeline, insert_logged_rows
+
+    _postgresql_only()
+    rows = _workers(3, start=200)
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), copy_pipeline():
+            insert_logged_rows(Worker, rows + rows[:1], reprs=[row["name"] for row in rows + rows[:1]],
+                               ids=next_ids(Worker, 4))
+    assert not Worker.objects.filter(id_number__in=[row["id_number"] for row in rows]).exists()

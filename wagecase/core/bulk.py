@@ -4,13 +4,16 @@ a multi-row INSERT and ten times faster than QuerySet.bulk_create, which compile
 elsewhere (SQLite in tests and the demo) plain bulk_create. Not a loader: the caller is a service
 that validated the rows, and change-logged records still get their change records (insert_logged
 and signals.bulk_log_changes)."""
+import contextlib
+import contextvars
 import datetime
 import decimal
+import io
 import json
 import uuid
 
 import orjson
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
 
 
@@ -81,14 +84,95 @@ class CopyStream:
     readline = read
 
 
+class CopyPipeline:
+    """Sends the COPYs of a bulk path from a second thread while this one goes on with the next rows.
+
+    A roster import's database work (its rows, their change records, their indexes) is about as long
+    as its Python work (reading, checking, formatting), and the two ran one after the other: the
+    server waited while the next rows were parsed, the parser while the server wrote. Inside
+    `copy_pipeline()`, copy_from() formats its text here and hands it to one writer thread, which
+    sends the COPYs in order on the same connection (the same transaction) while this thread goes
+    on; the connection is never used by both at once: any other statement on it (a query, a
+    savepoint, the end of the block) first waits until every COPY handed over is written, and a
+    COPY's error is raised there. psycopg2 lets the writer wait for the server without the GIL."""
+
+    def __init__(self, connection):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.connection = connection
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="copy-pipeline")
+        self.pending = []
+
+    def submit(self, sql, text):
+        raw = self.connection.connection
+        data = text.encode()
+
+        def send():
+            # One read() of the whole text: each read needs the GIL, which the busy thread here hands
+            # over only every few milliseconds (in 64 KB pieces, 13 MB of change records waited
+            # ~0.3 s for it); the sending and the server's work then run without it.
+            with raw.cursor() as cursor:
+                cursor.copy_expert(sql, io.BytesIO(data), size=max(len(data), 1))
+
+        self.pending.append(self.executor.submit(send))
+
+    def drain(self):
+        """Wait for every COPY handed over; raise the first one's error, as Django's would be raised."""
+        pending, self.pending = self.pending, []
+        errors = []
+        for future in pending:
+            try:
+                future.result()
+            except Exception as exc:  # noqa: BLE001 -- re-raised below, after waiting for the others
+                errors.append(exc)
+        if errors:
+            with self.connection.wrap_database_errors:
+                raise errors[0]
+
+    def __call__(self, execute, sql, params, many, context):
+        """An execute wrapper: nothing else runs on the connection while a COPY is being sent."""
+        self.drain()
+        return execute(sql, params, many, context)
+
+
+_pipeline = contextvars.ContextVar("copy_pipeline", default=None)
+
+
+@contextlib.contextmanager
+def copy_pipeline(using=DEFAULT_DB_ALIAS):
+    """Within the block, copy_from() on this database sends from a writer thread (CopyPipeline).
+    PostgreSQL only; elsewhere, and when a pipeline is already open, the block runs as it is.
+    Open it inside the transaction (the atomic block) its writes belong to: it is drained before
+    the block ends, so the commit comes after the last COPY."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or _pipeline.get() is not None:
+        yield None
+        return
+    connection.ensure_connection()
+    pipeline = CopyPipeline(connection)
+    token = _pipeline.set(pipeline)
+    try:
+        with connection.execute_wrapper(pipeline):
+            yield pipeline
+            pipeline.drain()
+    finally:
+        _pipeline.reset(token)
+        pipeline.executor.shutdown(wait=True)  # after an error too: the rollback must not meet a COPY
+
+
 def copy_from(model, columns, lines, table=None):
-    """COPY the text `lines` (an iterable, consumed as it is sent) into the model's table."""
+    """COPY the text `lines` (an iterable, consumed as it is sent) into the model's table; inside
+    copy_pipeline(), formatted here and sent by the pipeline's writer."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
+    sql = f"COPY {quote(table or model._meta.db_table)} ({names}) FROM STDIN"
+    pipeline = _pipeline.get()
+    if pipeline is not None and pipeline.connection is connection:
+        pipeline.submit(sql, "".join(lines))
+        return
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {quote(table or model._meta.db_table)} ({names}) FROM STDIN",
-                                  CopyStream(lines), size=CopyStream.PIECE)
+        cursor.cursor.copy_expert(sql, CopyStream(lines), size=CopyStream.PIECE)
 
 
 def copy_rows(model, columns, rows):
@@ -212,13 +296,14 @@ def changelog_converter(field):
     return json_value
 
 
-def insert_logged_rows(model, rows, *, reprs, parent=None):
+def insert_logged_rows(model, rows, *, reprs, parent=None, ids=None):
     """Insert new records of a change-logged model given as {attname: value} dicts (validated; the
     fields left out take their defaults) and record each creation, as insert_logged does for
     instances; returns the new primary keys in order. `reprs` are the records' str() for the change
     log, `parent` the (model, pk) whose history also shows them. On PostgreSQL no model instance is
     built: the rows and their change records go by COPY, each column formatted by a function chosen
     once (the roster import of 20,000 rows spent ~40% of its time building and reading instances).
+    `ids`: the primary keys, taken beforehand with next_ids() (PostgreSQL), else taken here.
     Elsewhere, instances through insert_logged."""
     rows = list(rows)
     if not rows:
@@ -248,7 +333,9 @@ def insert_logged_rows(model, rows, *, reprs, parent=None):
 
     formatters = [(f.attname, formatter(f)) for f in fields]
     logged = [(f.attname, changelog_converter(f)) for f in fields if f.name not in model.changelog_exclude]
-    ids = next_ids(model, len(rows))
+    ids = next_ids(model, len(rows)) if ids is None else list(ids)
+    if len(ids) != len(rows):
+        raise ValueError(f"{len(ids)} ids for {len(rows)} rows")
     records = []
 
     def lines():
