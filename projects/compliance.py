@@ -134,7 +134,11 @@ def roster_contract_problems(project, as_of):
 
     From the prefetched roster when the caller prefetched it (many projects at once); else the
     database filters the roster and returns only the flagged rows' three columns: a roster of
-    thousands is then not loaded as thousands of model instances (issue 10)."""
+    thousands is then not loaded as thousands of model instances (issue 10). For many projects at
+    once, attach_evaluation_facts() reads it for all of them and keeps it on each project."""
+    kept = _kept_facts(project, as_of)
+    if kept is not None:
+        return kept["anyone_entered"], kept["flagged"]
     if _prefetched(project, "roster"):
         entered = [e for e in project.roster.all() if e.entered_on <= as_of]
         flagged = [
@@ -143,19 +147,61 @@ def roster_contract_problems(project, as_of):
             if e.active_on(as_of) and (e.contract_signed_on is None or e.entered_on < e.contract_signed_on)
         ]
         return bool(entered), flagged
-    from django.db.models import F, Q
-
     from .models import Employment
 
     entered = Employment.objects.filter(project=project, entered_on__lte=as_of)
-    flagged = list(
-        entered.filter(Q(exited_on__isnull=True) | Q(exited_on__gte=as_of))
-        .filter(Q(contract_signed_on__isnull=True) | Q(entered_on__lt=F("contract_signed_on")))
-        .order_by("worker__name", "pk")
-        .values_list("worker__name", "entered_on", "contract_signed_on")
-    )
+    flagged = list(_flagged_entries(entered, as_of).order_by("worker__name", "pk")
+                   .values_list("worker__name", "entered_on", "contract_signed_on"))
     # A flagged worker has entered; only a clean roster needs the second (EXISTS) query.
     return bool(flagged) or entered.exists(), flagged
+
+
+def _flagged_entries(entered, as_of):
+    """Of roster entries that have entered, those active on `as_of` without a contract or who
+    entered before signing it."""
+    from django.db.models import F, Q
+
+    return (entered.filter(Q(exited_on__isnull=True) | Q(exited_on__gte=as_of))
+            .filter(Q(contract_signed_on__isnull=True) | Q(entered_on__lt=F("contract_signed_on"))))
+
+
+def _kept_facts(project, as_of):
+    kept = getattr(project, "_evaluation_facts", None)
+    return kept if kept is not None and kept["as_of"] == as_of else None
+
+
+def attach_evaluation_facts(projects, as_of, among=None):
+    """For evaluating many projects at once (the "eight 100%" rates of a city or the province): what
+    evaluate() would otherwise ask the database per project, or load row by row (every roster entry
+    and payroll line), read for all of them in three queries and kept on each project for `as_of`:
+    whether anyone has entered the site, the flagged roster entries, the underpaid lines per payroll.
+    `among` is a queryset of the same projects (a subquery instead of a list of ids). With
+    evaluation_prefetch(rows=False), the one-to-ones joined and the contractors' records
+    (deposit.attach_contractor_records), evaluate() then runs no query of its own."""
+    from django.db.models import Count, DecimalField, F, Sum
+
+    from .models import Employment, PayrollLine
+
+    projects = list(projects)
+    scope = among.values("pk") if among is not None else [project.pk for project in projects]
+    entered = Employment.objects.filter(project__in=scope, entered_on__lte=as_of)
+    anyone = set(entered.order_by().values_list("project_id", flat=True).distinct())
+    flagged = {}
+    for project_id, name, entered_on, signed in (_flagged_entries(entered, as_of).order_by("project_id", "worker__name", "pk")
+                                                 .values_list("project_id", "worker__name", "entered_on", "contract_signed_on")):
+        flagged.setdefault(project_id, []).append((name, entered_on, signed))
+    underpaid = {
+        payroll_id: (n, owed)
+        for payroll_id, n, owed in PayrollLine.objects.filter(project__in=scope, amount_paid__lt=F("amount_due"))
+        .order_by().values("payroll_id")
+        .annotate(n=Count("pk"), owed=Sum(F("amount_due") - F("amount_paid"),
+                                          output_field=DecimalField(max_digits=18, decimal_places=2)))
+        .values_list("payroll_id", "n", "owed")
+    }
+    for project in projects:
+        project._evaluation_facts = {"as_of": as_of, "anyone_entered": project.pk in anyone,
+                                     "flagged": flagged.get(project.pk, []), "underpaid": underpaid}
+    return projects
 
 
 # --- 3. contractor payroll -------------------------------------------------------------------------
@@ -185,7 +231,8 @@ def evaluate_contractor_payroll(project, as_of):
                 _("The payroll for %(month)s was paid on %(paid)s, after the payday %(day)s.")
                 % {"month": ym(month), "paid": payroll.paid_on, "day": payday}
             )
-    underpaid = underpaid_lines(list(payrolls.values()))
+    kept = _kept_facts(project, as_of)
+    underpaid = kept["underpaid"] if kept is not None else underpaid_lines(list(payrolls.values()))
     for month, payroll in sorted(payrolls.items()):
         if payroll.paid_on and payroll.paid_via != PaidVia.CONTRACTOR_BANK:
             problems.append(

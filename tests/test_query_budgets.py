@@ -114,7 +114,7 @@ PAGE_BUDGETS = {
     "inspections:rectificationorder_list": 6,
     "projects:project_list": 6,
     "projects:projectwarning_list": 6,
-    "projects:rates": 17,
+    "projects:rates": 19,
     "projects:risk_ranking": 7,
     "projects:worker_list": 6,
     "public_blacklist:list": 5,

@@ -38,6 +38,26 @@ def test_inheritance_nearest_wins(db):
     assert sources["deposit_rate"] == "6205" and sources["monitoring_threshold"] == "default"
 
 
+def test_primed_values_are_those_looked_up_one_by_one(db, django_assert_num_queries):
+    from wagecase.core import policy
+
+    set_policy("62", "deposit_rate", "2.5")
+    set_policy("620525", "deposit_rate", "1.5")
+    set_policy("620502", "payday_day", "10")
+    regions = ["620525", "620502", "620502001", "620102", "110101"]
+    keys = ["deposit_rate", "payday_day", "clue_accept_days"]
+    policy._cache.clear()
+    one_by_one = {(key, code): get_policy(key, code) for key in keys for code in regions}
+    policy._cache.clear()
+    with django_assert_num_queries(1):
+        policy.prime_policies(keys, regions)
+    with django_assert_num_queries(0):
+        primed = {(key, code): get_policy(key, code) for key in keys for code in regions}
+    assert primed == one_by_one
+    assert primed[("deposit_rate", "620525")] == Decimal("1.5") and primed[("payday_day", "620502001")] == 10
+    assert isinstance(primed[("clue_accept_days", "110101")], int)
+
+
 def test_township_inherits_from_its_county(db):
     set_policy("620502", "payday_day", "10")
     assert get_policy("payday_day", "620502001") == 10

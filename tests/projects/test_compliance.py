@@ -238,3 +238,45 @@ def test_notice_board_and_score(make_project):
     # account missing 0, real_name missing 0, payroll ok (nothing due) 20, deposit missing 0, board ok 20
     assert report["score"] == 40
     assert set(report["systems"]) == {"dedicated_account", "real_name", "contractor_payroll", "wage_deposit", "notice_board"}
+
+
+def test_facts_read_for_many_projects_give_the_same_evaluation_without_queries(staffed, make_project, rng,
+                                                                                 django_assert_num_queries):
+    """The eight rates evaluate every project in scope: the roster's and the payroll lines' facts are
+    read for all of them at once (compliance.attach_evaluation_facts), not loaded row by row."""
+    from projects.compliance import attach_evaluation_facts, evaluation_prefetch
+    from projects.deposit import attach_contractor_records
+    from wagecase.core.policy import prime_policies
+
+    project, ids = staffed
+    payroll_upsert(project=project, period=D(2026, 1, 1), paid_on=D(2026, 2, 14), paid_via="contractor_bank",
+                   lines=lines(ids, "6000", "5000"))  # underpaid
+    unsigned = make_project(start_date=D(2026, 1, 5))
+    worker_register(project=unsigned, id_number=make_id_number(rng), name="未签合同", entered_on=D(2026, 1, 5))
+    late = make_project(start_date=D(2026, 1, 5))
+    worker_register(project=late, id_number=make_id_number(rng), name="先进场", contract_signed_on=D(2026, 1, 10),
+                    entered_on=D(2026, 1, 5))
+    empty = make_project(start_date=D(2026, 1, 5))
+    day = D(2026, 3, 1)
+    among = Project.objects.filter(pk__in=[project.pk, unsigned.pk, late.pk, empty.pk]).order_by("pk")
+
+    def load():
+        return list(among.prefetch_related(*evaluation_prefetch(rows=False))
+                    .select_related("general_contractor", "account", "notice_board", "deposit"))
+
+    def results(evaluated):
+        return [{code: (r.status, [str(p) for p in r.problems]) for code, r in systems.items()} for systems, _s in evaluated]
+
+    one_by_one = results([evaluate(p, day) for p in load()])
+    projects = load()
+    with django_assert_num_queries(3 + 3 + 1):  # the facts, the contractors' records, the policy values
+        attach_evaluation_facts(attach_contractor_records(projects, day), day, among=among)
+        prime_policies(("payday_day", "deposit_rate", "deposit_exemption_threshold", "blacklist_deposit_increase"),
+                       {p.region_id for p in projects})
+    with django_assert_num_queries(0):
+        together = results([evaluate(p, day) for p in projects])
+    assert together == one_by_one
+    assert together[0]["contractor_payroll"][0] == "deficient" and "3,000.00" in together[0]["contractor_payroll"][1][-1]
+    assert [t["real_name"][0] for t in together] == ["ok", "deficient", "deficient", "missing"]
+    # Facts read for another day are not used for this one.
+    assert evaluate(projects[2], D(2026, 1, 4))[0]["real_name"].status == "not_applicable"
