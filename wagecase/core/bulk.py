@@ -94,7 +94,10 @@ class CopyPipeline:
     sends the COPYs in order on the same connection (the same transaction) while this thread goes
     on; the connection is never used by both at once: any other statement on it (a query, a
     savepoint, the end of the block) first waits until every COPY handed over is written, and a
-    COPY's error is raised there. psycopg2 lets the writer wait for the server without the GIL."""
+    COPY's error is raised there. psycopg2 lets the writer wait for the server without the GIL.
+
+    Not around a server-side cursor (QuerySet.iterator() on PostgreSQL): its fetches do not pass
+    through the execute wrapper, so one could meet a COPY on the connection."""
 
     def __init__(self, connection):
         from concurrent.futures import ThreadPoolExecutor
