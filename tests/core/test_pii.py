@@ -27,11 +27,27 @@ def test_who_may_see_personal_data(make_user):
     assert not can_view_pii(make_user(Role.BUREAU, "6205"))
 
 
-def test_access_is_logged(make_enterprise, inspector):
-    enterprise = make_enterprise()
-    pii_log_access(user=inspector, objects_fields=[(enterprise, "legal_representative_id_number")], channel="web")
-    row = PiiAccessLog.objects.get()
-    assert row.user == inspector and row.object_id == str(enterprise.pk) and row.field == "legal_representative_id_number"
+def test_access_is_logged(make_enterprise, make_user, inspector, django_assert_num_queries):
+    """One insert for any number of records of any models, each row naming its record's own type."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    enterprise, worker = make_enterprise(), make_user(username="pii_subject")
+    before = timezone.now()
+    ContentType.objects.get_for_models(type(enterprise), type(worker))
+    with django_assert_num_queries(1):
+        count = pii_log_access(user=inspector, objects_fields=[
+            (enterprise, "legal_representative_id_number"), (worker, "id_number"), (worker, "phone"),
+        ], channel="web")
+    assert count == 3
+    rows = {(row.object_type.model_class(), row.object_id, row.field): row for row in PiiAccessLog.objects.all()}
+    assert set(rows) == {
+        (type(enterprise), str(enterprise.pk), "legal_representative_id_number"),
+        (type(worker), str(worker.pk), "id_number"),
+        (type(worker), str(worker.pk), "phone"),
+    }
+    assert all(row.user == inspector and row.channel == "web" and row.time >= before for row in rows.values())
+    assert pii_log_access(user=inspector, objects_fields=[], channel="web") == 0
 
 
 def _reveal(client, obj, field):

