@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagecase.core.choices import CreditRating, Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel, ChangeLoggedQuerySet
+from wagecase.core.models.base import day_text
 from wagecase.core.validators import validate_id_number, validate_uscc
 
 from .choices import (
@@ -183,6 +184,9 @@ class Objection(ChangeLoggedModel):
 
     def changelog_parent(self):
         return (Listing, self.listing_id)
+
+    def __str__(self):
+        return f"{day_text(self.received_on)} · {self.get_outcome_display()}"
 
 
 class ListingEvent(BaseModel):

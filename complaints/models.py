@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel, ChangeLoggedQuerySet
+from wagecase.core.models.base import day_text
 from wagecase.core.validators import validate_id_number, validate_phone, validate_uscc
 
 from .choices import (
@@ -482,6 +483,9 @@ class CaseWorker(CaseScoped):
         verbose_name = _("worker owed")
         verbose_name_plural = pgettext_lazy("per-worker rows", "workers owed")
 
+    def __str__(self):
+        return f"{self.name} · ¥{self.amount_owed}"
+
 
 class CasePayment(CaseScoped):
     case = models.ForeignKey(ArrearsCase, on_delete=models.PROTECT, related_name="payments")
@@ -497,6 +501,9 @@ class CasePayment(CaseScoped):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
 
+    def __str__(self):
+        return f"{day_text(self.paid_on)} · ¥{self.amount}"
+
 
 class CriminalReferral(CaseScoped):
     """行刑衔接: referral to the police for refusing to pay wages (Criminal Law art. 276-1)."""
@@ -510,6 +517,9 @@ class CriminalReferral(CaseScoped):
     class Meta:
         verbose_name = _("criminal referral")
         verbose_name_plural = _("criminal referrals")
+
+    def __str__(self):
+        return f"{self.police_unit} · {day_text(self.referred_on)}"
 
 
 class CaseEvent(BaseModel):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import ProjectScoped, validate_photo
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel
+from wagecase.core.models.base import day_text
 from wagecase.core.models.regions import ancestor_codes
 
 from .choices import (
@@ -346,6 +347,9 @@ class Reinspection(ProjectScoped):
         ordering = ["order", "reinspected_on", "pk"]
         verbose_name = _("re-inspection")
         verbose_name_plural = _("re-inspections")
+
+    def __str__(self):
+        return f"{day_text(self.reinspected_on)} · {_('Rectified') if self.rectified else _('Not rectified')}"
 
 
 class PenaltyDecision(ProjectScoped):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel
+from wagecase.core.models.base import day_text, loaded_related, month_text
 from wagecase.core.validators import normalize_id_number, validate_id_number, validate_phone
 
 from .choices import DepositForm, InvestmentType, NoticeItem, PaidVia, ProjectStatus, WarningSeverity
@@ -274,6 +275,9 @@ class Attendance(ProjectScoped):
         if self.days is not None and self.period and self.days > 31:
             raise ValidationError({"days": _("A month has at most 31 days.")})
 
+    def __str__(self):
+        return _("%(month)s: %(days)s days") % {"month": month_text(self.period), "days": self.days}
+
 
 class Payroll(ProjectScoped):
     """The pay sheet of one month, paid by the general contractor from the dedicated account."""
@@ -309,6 +313,13 @@ class PayrollLine(ProjectScoped):
     def owed(self):
         return max(self.amount_due - self.amount_paid, 0)
 
+    def __str__(self):
+        # Only what the row holds (its worker's name when already loaded): the change log calls str()
+        # for every line a payroll import or a cascade writes, and must not query for each.
+        text = _("due ¥%(due)s, paid ¥%(paid)s") % {"due": self.amount_due, "paid": self.amount_paid}
+        worker = loaded_related(loaded_related(self, "employment"), "worker")
+        return f"{worker.name} · {text}" if worker is not None else text
+
 
 class WageDeposit(ProjectScoped):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="deposit")
@@ -331,6 +342,11 @@ class WageDeposit(ProjectScoped):
         if not self.exempt and self.amount and not self.form:
             raise ValidationError({"form": _("Choose the form of the deposit.")})
 
+    def __str__(self):
+        if self.exempt:
+            return str(_("exempt"))
+        return " · ".join(part for part in (self.get_form_display(), f"¥{self.amount}") if part)
+
 
 class DepositDrawdown(ProjectScoped):
     deposit = models.ForeignKey(WageDeposit, on_delete=models.CASCADE, related_name="drawdowns")
@@ -351,6 +367,9 @@ class DepositDrawdown(ProjectScoped):
         from wagecase.core.workdays import add_working_days
 
         return add_working_days(self.drawn_on, get_policy("deposit_topup_days", self.project.region_id))
+
+    def __str__(self):
+        return f"{day_text(self.drawn_on)} · ¥{self.amount}"
 
 
 def validate_photo(upload):
@@ -379,6 +398,9 @@ class NoticeBoard(ProjectScoped):
     @property
     def missing_items(self):
         return [i for i in NoticeItem.values if i not in self.items]
+
+    def __str__(self):
+        return _("installed %(day)s") % {"day": day_text(self.installed_on)}
 
 
 class ProjectWarning(BaseModel):

@@ -5,6 +5,7 @@ One report per (kind, region, period): generating it again replaces its file, it
 second report."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,10 @@ class ReportSignature(ChangeLoggedModel):
 
     def changelog_parent(self):
         return (Report, self.report_id)
+
+    def __str__(self):
+        signed = f"{timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}" if self.signed_at else "—"
+        return f"{self.get_capacity_display()} · {signed}"
 
 
 DAILY_FIGURES = ("clues_received", "clues_closed", "projects_inspected", "workers_paid", "amount_paid", "incidents")

@@ -22,6 +22,25 @@ def json_value(value):
     return value
 
 
+
+def day_text(value):
+    """A date as 2026-12-03 in a record's str(), "—" when empty."""
+    return f"{value:%Y-%m-%d}" if value else "—"
+
+
+def month_text(value):
+    """A month (its first day) as 2026-12 in a record's str(), "—" when empty."""
+    return f"{value:%Y-%m}" if value else "—"
+
+
+def loaded_related(obj, name):
+    """The related object `name` of `obj` when it is already loaded, else None: never a query (for
+    str(), which the change log calls for every row a bulk path or a cascade writes)."""
+    if obj is None:
+        return None
+    field = obj._meta.get_field(name)
+    return getattr(obj, name) if field.is_cached(obj) else None
+
 class RestrictedQuerySet(models.QuerySet):
     """`Model.objects.restrict(user, action)`: what this user may see (or change) of the model.
 
