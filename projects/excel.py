@@ -45,7 +45,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, WorkbookClosed
 
-from wagecase.core.bulk import copy_pipeline
+from wagecase.core.bulk import PausedCollector, copy_pipeline
 from wagecase.core.choices import ChangeSource, EnterpriseRole, Industry
 from wagecase.core.context import change_context
 from wagecase.core.models import Enterprise, Job, Region
@@ -930,8 +930,9 @@ def import_roster_file(source, user, *, project, progress=None, file_name=None):
         _check_meta_project(reader, target)
         state = {"seen": {}, "employers": {}, "teams": None, "rows": 0}
         with change_context(source=ChangeSource.IMPORT, user=user, label=label), transaction.atomic(), \
-                copy_pipeline():
+                copy_pipeline(), PausedCollector() as collector:
             for chunk in _parsed_chunks(reader, ROSTER_COLUMNS, result, ticker):
+                collector.collect()  # what the previous chunk left in cycles (see PausedCollector)
                 state["rows"] += len(chunk)
                 plans = _check_roster(chunk, target, result, state)
                 if result.error_count:

@@ -138,3 +138,34 @@ def test_copy_pipeline_error_is_raised_at_the_end_of_the_block_without_a_stateme
             insert_logged_rows(Worker, rows + rows[:1], reprs=[row["name"] for row in rows + rows[:1]],
                                ids=next_ids(Worker, 4))
     assert not Worker.objects.filter(id_number__in=[row["id_number"] for row in rows]).exists()
+
+
+def test_paused_collector_stops_automatic_collection_and_collects_on_demand():
+    import gc
+    import weakref
+
+    from wagecase.core.bulk import PausedCollector
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with PausedCollector() as collector:
+        assert not gc.isenabled()
+        node = Node()
+        node.self = node  # a cycle: reference counting alone never frees it
+        alive = weakref.ref(node)
+        del node
+        for _ in range(10_000):  # far beyond the 700 allocations that would trigger a collection
+            [[]]
+        assert alive() is not None
+        assert collector.collect() >= 1 and alive() is None
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with PausedCollector():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+

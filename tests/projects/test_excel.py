@@ -479,3 +479,20 @@ def test_bulk_insert_writes_the_same_rows_and_change_records_as_saves(make_proje
         assert change.postchange_data == type(obj).objects.get(pk=obj.pk).changelog_data()
     (entry_change,) = changes_for(entries[0])
     assert entry_change.related_object_id == str(project.pk) and entry_change.object_repr.startswith(odd)
+
+
+def test_the_roster_import_applies_its_chunks_with_collection_paused(inspector, make_project, rng, monkeypatch):
+    import gc
+
+    from projects import excel
+    from tests.projects.fixtures.workbooks import fill, roster_row, unique_ids
+
+    monkeypatch.setattr(excel, "CHUNK", 3)
+    project = make_project()
+    rows = [roster_row(id_number, name=f"工人{n}") for n, id_number in enumerate(unique_ids(rng, 7))]
+    original, states, collected = excel.roster_register_many, [], []
+    monkeypatch.setattr(excel, "roster_register_many", lambda **kwargs: (states.append(gc.isenabled()), original(**kwargs))[1])
+    monkeypatch.setattr(excel.PausedCollector, "collect", lambda self: collected.append(1) or 0)
+    result = excel.import_roster_file(fill("roster", rows, meta={"项目编号": project.code}), inspector, project=project)
+    assert result["created"] == 7 and states == [False, False, False] and len(collected) == 3
+    assert gc.isenabled()
