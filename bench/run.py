@@ -210,6 +210,9 @@ def main(argv=None):
         import django
 
         django.setup()
+        from wagecase.core.runtime import freeze_startup_heap
+
+        freeze_startup_heap()  # as each gunicorn worker does (wagecase.wsgi)
         import logging
 
         for name in ("celery", "kombu"):  # eager tasks log each run: noise among the timings
