@@ -801,3 +801,15 @@ def test_project_history_shows_changes_of_its_records(client, inspector, make_pr
     assert response.status_code == 200
     body = response.content.decode()
     assert "62300099" in body and "农民工工资专用账户" in body
+
+
+def test_amounts_are_grouped_by_thousands_in_chinese_as_in_english(make_project, inspector, client):
+    """4,484,182.55 元, as Chinese financial documents write amounts (wagecase/formats/zh_Hans): Django's
+    own Simplified Chinese formats have no thousands separator."""
+    project = make_project(contract_amount=Decimal("4484182.55"))
+    client.force_login(inspector)
+    for language in ("zh-hans", "en"):
+        page = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+        assert "4,484,182.55" in page.content.decode(), language
+    assert "2025" in page.content.decode() and "2,025" not in page.content.decode()  # years and codes are no amounts

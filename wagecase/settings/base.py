@@ -148,6 +148,7 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["wagecase.formats"]  # amounts grouped by thousands in Chinese too (wagecase/formats/zh_Hans)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
