@@ -551,11 +551,22 @@ def test_every_list_returns_rows_and_more_with_more_data(measured, db, kind):
     assert not flat, f"Lists with no more rows at 3× than at 1× (give them more data):\n{report(flat, measured)}"
 
 
+def count_query_allowance(route, routes):
+    """The API's paginator counts the rows only when the first page is full (CountSparingPaginator):
+    one query more at 3× when the 1× page was not full is that count, not an N+1."""
+    from wagecase.core.api.pagination import StandardPagination
+
+    _once, rows_once, _thrice, rows_thrice = routes[route]
+    page = StandardPagination.page_size
+    return 1 if route.startswith("/api/") and rows_once < page <= rows_thrice else 0
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_queries_do_not_grow_with_rows(measured, db, kind):
     routes = measured["routes"]
     grown = [route for route in covered(measured, kind) if route not in KNOWN_N_PLUS_ONE
-             and routes[route][2] > routes[route][0] + GROWTH_ALLOWANCE.get(route, (0, ""))[0]]
+             and routes[route][2] > routes[route][0] + GROWTH_ALLOWANCE.get(route, (0, ""))[0]
+             + count_query_allowance(route, routes)]
     assert not grown, (
         f"N+1: more queries with more rows (QUERY_BUDGETS_DUMP=<route> pytest -s {__file__} prints the SQL):\n"
         f"{report(grown, measured)}")
@@ -576,4 +587,4 @@ def test_queries_within_budget(measured, db, kind):
 def test_known_n_plus_one(measured, db, route):
     """Fixed? Then this passes, strict xfail fails: remove the route from KNOWN_N_PLUS_ONE."""
     once, _rows, thrice, _more = measured["routes"][route]
-    assert thrice <= once + GROWTH_ALLOWANCE.get(route, (0, ""))[0]
+    assert thrice <= once + GROWTH_ALLOWANCE.get(route, (0, ""))[0] + count_query_allowance(route, measured["routes"])

@@ -15,6 +15,7 @@ import base64
 import binascii
 import json
 
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.utils import timezone
@@ -45,7 +46,28 @@ def decode_cursor(value):
     return data
 
 
+class CountSparingPaginator(DjangoPaginator):
+    """Django's Paginator, except that the first page is read before the rows are counted: when it
+    holds no more rows than a page, their number is the count and no COUNT query runs. Most lists of
+    a county's records (a project's cases, one inspector's clues, a filtered list) fit on one page;
+    otherwise the rows are counted as before, when the page's links need the count."""
+
+    def page(self, number):
+        try:
+            first = int(number) == 1
+        except (TypeError, ValueError):
+            first = False
+        if not first or "count" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page + self.orphans + 1])
+        if len(rows) <= self.per_page + self.orphans:
+            self.__dict__["count"] = len(rows)  # Paginator.count is a cached_property
+            return self._get_page(rows, 1, self)
+        return self._get_page(rows[: self.per_page], 1, self)
+
+
 class StandardPagination(PageNumberPagination):
+    django_paginator_class = CountSparingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
