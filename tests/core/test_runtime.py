@@ -24,7 +24,7 @@ def test_the_startup_heap_is_frozen_after_the_views_are_loaded(unfreeze):
     tracked = len(gc.get_objects())
     frozen = freeze_startup_heap()
     assert "complaints.api.views" in sys.modules and "projects.views" in sys.modules  # the URLconf's views
-    assert frozen >= tracked > 10_000
+    assert frozen > 0.9 * tracked and tracked > 10_000  # its own collection may free a few more
     assert len(gc.get_objects()) < tracked / 10  # what a full collection still traverses
 
 
