@@ -112,3 +112,30 @@ def test_the_access_page_costs_the_same_queries_for_many_rows(make_enterprise, m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("core:piiaccesslog_list"))
     assert response.content.decode().count("<tr") >= 14
+
+
+def test_the_log_table_has_no_key_constraints_and_no_redundant_index(db):
+    """Written on every response that shows personal data: no foreign-key check per record and no
+    index on the type alone (pii_object_idx begins with it); the time, user and object indexes stay."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, PiiAccessLog._meta.db_table)
+    assert not [name for name, c in constraints.items() if c["foreign_key"]]
+    indexed = sorted(tuple(c["columns"]) for c in constraints.values() if c["index"] and not c["primary_key"])
+    assert indexed == sorted([("object_type_id", "object_id"), ("time",), ("user_id",)])
+
+
+def test_a_user_or_type_in_the_log_cannot_be_deleted(make_enterprise, make_user, inspector):
+    """Without constraints in the database, Django's on_delete (PROTECT) still keeps the log whole."""
+    import pytest
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import ProtectedError
+
+    viewer, enterprise = make_user(username="pii_viewer"), make_enterprise()
+    pii_log_access(user=viewer, objects_fields=[(enterprise, "legal_representative_id_number")], channel="web")
+    with pytest.raises(ProtectedError):
+        viewer.delete()
+    with pytest.raises(ProtectedError):
+        ContentType.objects.get_for_model(enterprise).delete()
+    assert PiiAccessLog.objects.filter(user=viewer).count() == 1
