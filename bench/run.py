@@ -17,6 +17,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -148,6 +149,37 @@ def machine_info(connection, scale, counts):
     }
 
 
+def reference_speed(connection, reps=5):
+    """How fast the machine is right now, on two fixed workloads (the median of `reps` runs, in ms):
+    `python`, sorting and counting 200,000 integers in this process; `postgresql`, hashing 100,000
+    values in the server. The bench's own figures vary with the machine and with what else runs on
+    it (the same code measured 1.6× slower on one day's machine than on another's); the reference,
+    taken before and after the measurements, lets runs be compared and shows a machine that slowed
+    down while the bench ran."""
+
+    def python_work():
+        values = sorted((i * 7919) % 100_003 for i in range(200_000))
+        counts = {}
+        for value in values:
+            counts[value % 1000] = counts.get(value % 1000, 0) + 1
+        return len(counts)
+
+    def sql_work():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*), sum(length(md5(g::text))) FROM generate_series(1, 100000) AS g")
+            return cursor.fetchone()
+
+    timings = {}
+    for name, work in (("python", python_work), ("postgresql", sql_work)):
+        samples = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            work()
+            samples.append((time.perf_counter() - started) * 1000)
+        timings[name] = round(statistics.median(samples), 1)
+    return timings
+
+
 def table_counts(connection):
     tables = {
         "projects": "projects_project", "workers": "projects_worker", "employments": "projects_employment",
@@ -229,10 +261,15 @@ def main(argv=None):
             cursor.execute("ANALYZE")
         counts = table_counts(connection)
         log("counts: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        reference = {"before": reference_speed(connection)}
+        log("machine reference (ms, lower is faster): " + ", ".join(f"{k} {v}" for k, v in reference["before"].items()))
         results = measurements.run_all(scale=scale, only=only, log=log)
+        reference["after"] = reference_speed(connection)
+        log("machine reference after the measurements (ms): "
+            + ", ".join(f"{k} {v}" for k, v in reference["after"].items()))
         document = {
             "generated_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "machine": machine_info(connection, scale, counts),
+            "machine": {**machine_info(connection, scale, counts), "reference_ms": reference},
             "scale": scale,
             "counts": counts,
             "generation_s": round(generation_s, 1) if generation_s is not None else None,

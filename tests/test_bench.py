@@ -107,3 +107,16 @@ def test_one_measurement_end_to_end(db, make_user):
     assert entry["checked"] == repr(Project.objects.filter(region__code__startswith="6205").count())
     assert entry["ours_ms"] > 0 and entry["sql_ms"] > 0 and entry["repetitions"]["ours"] == 3
     assert entry["within_target"] in (True, False)
+
+
+def test_the_machine_reference_times_both_workloads(db):
+    """The reference the bench takes before and after its measurements (PostgreSQL only, as the bench)."""
+    from django.db import connection
+
+    from bench.run import reference_speed
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bench runs on PostgreSQL")
+    timings = reference_speed(connection, reps=2)
+    assert set(timings) == {"python", "postgresql"}
+    assert all(value > 0 for value in timings.values())
