@@ -169,3 +169,62 @@ def test_paused_collector_stops_automatic_collection_and_collects_on_demand():
     finally:
         gc.enable()
 
+
+
+def test_bulk_update_writes_every_type_and_logs_each_changed_row_once(make_enterprise, rng):
+    """ChangeLoggedQuerySet.bulk_update (bulk.update_rows on PostgreSQL, Django's elsewhere): text,
+    dates, a null date, money, a nullable key and a timestamp written; one change record per row
+    (Django's bulk_update calls update() per batch, which logged every row a second time)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from projects.models import Employment, Project, WorkTeam
+    from projects.services import project_save, worker_register
+    from wagecase.core.identifiers import make_id_number
+    from wagecase.core.models import ObjectChange
+
+    project = project_save(project=Project(
+        code="BULK-UPD-1", name="批量更新测试项目", region_id="620502", investment_type="social", industry="housing",
+        contract_amount=Decimal("1000000.00"), contract_signed_on=dt.date(2025, 12, 1), start_date=dt.date(2025, 12, 10),
+        planned_end_date=dt.date(2027, 6, 30), status="in_progress", builder=make_enterprise(roles=["builder"]),
+        general_contractor=make_enterprise(roles=["general_contractor"])))
+    team = WorkTeam.objects.create(project=project, name="钢筋班", employer=project.general_contractor)
+    entries = [worker_register(project=project, id_number=make_id_number(rng, "620502"), name=f"批量{i}",
+                               entered_on=dt.date(2026, 1, 5), exited_on=dt.date(2026, 6, 30), daily_wage=Decimal("300.00"))
+               for i in range(3)]
+    mark = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    now = timezone.now()
+    for i, entry in enumerate(entries[:2]):
+        entry.trade, entry.team, entry.exited_on = f"钢筋工{i}", team, None
+        entry.daily_wage, entry.entered_on, entry.last_updated = Decimal("321.50"), dt.date(2026, 2, 1 + i), now
+    entries[2].last_updated = now  # nothing else changes: no record
+    count = Employment.objects.bulk_update(entries, ["trade", "team", "exited_on", "daily_wage", "entered_on", "last_updated"])
+    assert count == 3
+    rows = {e.pk: e for e in Employment.objects.filter(pk__in=[e.pk for e in entries])}
+    for i, entry in enumerate(entries[:2]):
+        row = rows[entry.pk]
+        assert (row.trade, row.team_id, row.exited_on, row.daily_wage, row.entered_on) == (
+            f"钢筋工{i}", team.pk, None, Decimal("321.50"), dt.date(2026, 2, 1 + i))
+        assert row.last_updated == now
+    assert rows[entries[2].pk].exited_on == dt.date(2026, 6, 30) and rows[entries[2].pk].team_id is None
+    records = ObjectChange.objects.filter(pk__gt=mark, changed_object_type=ContentType.objects.get_for_model(Employment))
+    assert sorted(records.values_list("changed_object_id", flat=True)) == sorted(str(e.pk) for e in entries[:2])
+    assert records.filter(action="update").count() == 2
+    record = records.get(changed_object_id=str(entries[0].pk))
+    assert record.prechange_data["exited_on"] == "2026-06-30" and record.postchange_data["exited_on"] is None
+
+
+def test_update_rows_leaves_json_fields_to_django(db):
+    from django.db import connection
+
+    from wagecase.core.bulk import update_rows
+    from wagecase.core.models import Enterprise
+
+    if connection.vendor != "postgresql":
+        assert update_rows(Enterprise, [], ["name"]) is None
+    else:
+        assert update_rows(Enterprise, [], ["roles"]) is None  # a JSONField
+        assert update_rows(Enterprise, [], ["name"]) == 0

@@ -231,6 +231,42 @@ def existing(model, field_name, values):
         return {row[0] for row in cursor.fetchall()}
 
 
+def update_rows(model, objs, field_names, *, using=None, batch_size=5000):
+    """Django's bulk_update for PostgreSQL: the `field_names` of the saved instances `objs` written
+    by `UPDATE … FROM unnest(ids, values…)`, one statement per `batch_size` rows, one array of
+    values per column. Django builds a `CASE WHEN pk = … THEN …` expression with a branch per row
+    and field, ~1 ms of Python per row (606 payroll lines: 0.65 s) and n² comparisons in the
+    database. Returns the number of rows matched, or None when a field does not suit arrays
+    (JSON, or a non-PostgreSQL database): the caller then uses Django's bulk_update.
+
+    Like bulk_update it writes the instances' values as they are (no save(), no signals, no
+    auto_now)."""
+    connection = connections[using or router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return None
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    if any(not f.concrete or f.primary_key or f.get_internal_type() == "JSONField" for f in fields):
+        return None
+    columns = [meta.pk, *fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in columns)
+    names = ", ".join(quote(f.column) for f in columns)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    sql = (f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({names}) "
+           f"WHERE {table}.{quote(meta.pk.column)} = v.{quote(meta.pk.column)}")
+    objs = list(objs)
+    matched = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            batch = objs[start:start + batch_size]
+            cursor.execute(sql, [[f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in batch]
+                                 for f in columns])
+            matched += cursor.rowcount
+    return matched
+
+
 _SEQUENCES = {}
 
 

@@ -130,7 +130,15 @@ class ChangeLoggedQuerySet(RestrictedQuerySet):
         objs = list(objs)
         with transaction.atomic(using=self.db):
             before = {o.pk: o.changelog_data() for o in self.model._base_manager.filter(pk__in=[o.pk for o in objs])}
-            count = super().bulk_update(objs, fields, *args, **kwargs)
+            # On PostgreSQL one UPDATE … FROM unnest() per 5,000 rows (bulk.update_rows). Otherwise
+            # Django's, on a plain QuerySet: it runs QuerySet.update() per batch, and update() above
+            # would log the same rows a second time (with two more SELECTs).
+            from ..bulk import update_rows
+
+            count = update_rows(self.model, objs, fields, using=self.db) if objs else 0
+            if count is None:
+                plain = models.QuerySet(model=self.model, using=self.db)
+                count = plain.bulk_update(objs, fields, *args, **kwargs)
             changes = ((obj, ChangeAction.UPDATE, before.get(obj.pk), obj.changelog_data()) for obj in objs)
             bulk_log_changes(change for change in changes if change[3] != change[2])
             for obj in objs:
