@@ -156,6 +156,28 @@ def worker_register(*, refresh=True, project, id_number, name, phone="", trade="
 ROSTER_FIELDS = ("employer_id", "team_id", "trade", "contract_signed_on", "entered_on", "exited_on", "daily_wage")
 
 
+def roster_entry_check(*, project, entry):
+    """The checks worker_register's full_clean() makes of one roster entry (an entry dict as
+    roster_register_many takes), without a query: the worker's and the entry's field validators and
+    clean(). The keys are the caller's to get right (objects it looked up, one entry per ID);
+    raises ValidationError keyed by field."""
+    worker = Worker(id_number=entry["id_number"], name=entry["name"], phone=entry.get("phone") or "")
+    employment = Employment(
+        project=project, employer=entry.get("employer"), team=entry.get("team"), trade=entry.get("trade") or "",
+        contract_signed_on=entry.get("contract_signed_on"), entered_on=entry.get("entered_on"),
+        exited_on=entry.get("exited_on"), daily_wage=entry.get("daily_wage"),
+    )
+    errors = {}
+    for obj, exclude in ((worker, ()), (employment, ("project", "worker", "employer", "team"))):
+        try:
+            obj.clean_fields(exclude=exclude)
+            obj.clean()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 def roster_register_many(*, project, entries, refresh=True, savepoint=True):
     """worker_register for many workers at once, as imports need it: the same rules and results
     (a new ID creates the person; a name or phone given replaces the stored one; an ID already on the

@@ -691,24 +691,27 @@ class ProjectWorkerViewSet(ProjectRecordsViewSet):
                 valid.append((index, sent, serializer.validated_data))
         if failures:
             return Response({"errors": failures}, status=status.HTTP_400_BAD_REQUEST)
-        on_roster = set(Employment.objects.filter(project=project, worker__id_number__in=list(seen)).values_list(
-            "worker__id_number", flat=True))
+        # Checked item by item (the models' own rules, no query), then written in a few statements
+        # by the roster import's service: one by one, 1,000 workers cost ~12,000 queries.
+        entries = []
         for index, sent, data in valid:
             worker = data["worker"]
+            entry = {
+                "id_number": worker["id_number"], "name": worker["name"], "phone": worker.get("phone") or "",
+                "trade": data.get("trade") or "", "employer": data["employer"], "team": data["team"],
+                "contract_signed_on": data.get("contract_signed_on"), "entered_on": data["entered_on"],
+                "exited_on": data.get("exited_on"), "daily_wage": data.get("daily_wage"),
+            }
             try:
-                services.worker_register(
-                    refresh=False, project=project, id_number=worker["id_number"], name=worker["name"],
-                    phone=worker.get("phone") or "", trade=data.get("trade") or "", employer=data["employer"],
-                    team=data["team"], contract_signed_on=data.get("contract_signed_on"), entered_on=data["entered_on"],
-                    exited_on=data.get("exited_on"), daily_wage=data.get("daily_wage"),
-                )
+                services.roster_entry_check(project=project, entry=entry)
             except DjangoValidationError as error:
                 failures.append({"index": index, "code": sent, "errors": django_validation_error_to_drf(error).detail})
+            entries.append(entry)
         if failures:
-            # The dispatch's transaction is rolled back for any 4xx answer: nothing stays saved.
             return Response({"errors": failures}, status=status.HTTP_400_BAD_REQUEST)
+        created, updated = services.roster_register_many(project=project, entries=entries, refresh=False)
         services.project_refresh(project=project)
-        return Response({"created": len(seen) - len(on_roster), "updated": len(on_roster)})
+        return Response({"created": created, "updated": updated})
 
 
 @extend_schema_view(

@@ -857,3 +857,35 @@ def test_schema_lists_every_project_path(api_client):
 
 def test_schema_validates_without_warnings(db, tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_roster_bulk_statements_do_not_grow_with_the_items(inspector, api_as, make_project, rng):
+    """The bulk roster call writes through roster_register_many: the same statements for 40 workers
+    as for 4 (SQLite splits 40 rows into a few more batches), each worker and entry change-logged,
+    and a model rule (exit before entry) still reported by index with nothing saved."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(inspector)
+    counts = []
+    for n in (4, 40):
+        project = make_project()
+        items = [worker_payload(rng, name=f"批量{i}") for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url(project, "workers/bulk/"), items, format="json")
+        assert response.json() == {"created": n, "updated": 0}
+        counts.append(len(queries))
+        again = client.post(url(project, "workers/bulk/"), [{**items[0], "trade": "木工"}], format="json")
+        assert again.json() == {"created": 0, "updated": 1}
+    assert counts[1] <= counts[0] + 6, counts
+    entry = Employment.objects.get(project=project, worker__id_number=items[0]["id_number"])
+    assert entry.trade == "木工" and entry.entered_on == dt.date(2025, 12, 10)
+    kinds = ObjectChange.objects.filter(related_object_id=str(project.pk), changed_object_id=str(entry.pk))
+    assert sorted(kinds.values_list("action", flat=True)) == ["create", "update"]
+
+    project = make_project()
+    items = [worker_payload(rng), worker_payload(rng, entered_on="2026-01-10", exited_on="2026-01-01")]
+    response = client.post(url(project, "workers/bulk/"), items, format="json")
+    assert response.status_code == 400
+    assert [(e["index"], list(e["errors"])) for e in response.json()["errors"]] == [(1, ["exited_on"])]
+    assert not Employment.objects.filter(project=project).exists()
