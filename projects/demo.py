@@ -25,6 +25,7 @@ from wagecase.core.choices import DepartmentKind, EnterpriseRole
 from wagecase.core.demo import register_seeder
 from wagecase.core.identifiers import make_id_number, make_mobile
 from wagecase.core.models import Department, Enterprise, Region
+from wagecase.core.validators import normalize_id_number
 from wagecase.core.workdays import add_working_days, previous_working_day_or_same
 
 from .choices import DepositForm, InvestmentType, NoticeItem, PaidVia, ProjectStatus
@@ -33,7 +34,7 @@ from .deposit import required_deposit
 from .models import Attendance, Employment, PayrollLine, Project, ProjectSubcontractor, ProjectWarning, Worker, WorkTeam
 from .services import (
     account_set, allocation_upsert, deposit_drawdown, deposit_set, deposit_topped_up, notice_board_set, payroll_upsert,
-    project_refresh, project_save, worker_register,
+    project_refresh, project_save, roster_entry_check, roster_register_many,
 )
 
 CODE_PREFIX = "TS"
@@ -805,15 +806,22 @@ def write_project(spec, ctx):
         account_set(project=project, bank_name=bank, account_number=number, opened_on=opened, refresh=False)
     for period, amount, paid_on in spec.allocations:
         allocation_upsert(project=project, period=period, amount=amount, paid_on=paid_on, refresh=False)
-    employments = []
+    # The roster as the import and the bulk API write it: each entry checked by the models' rules,
+    # then the whole roster in a few statements, every worker and entry change-logged.
+    entries = []
     for slot in spec.slots:
         team = teams[slot.team] if slot.team is not None else None
-        employments.append(worker_register(
-            project=project, id_number=slot.person.id_number, name=slot.person.name, phone=slot.person.phone,
-            trade=slot.trade, employer=team.employer if team else project.general_contractor, team=team,
-            contract_signed_on=slot.contract, entered_on=slot.entered, exited_on=slot.exited, daily_wage=slot.wage,
-            refresh=False,
-        ))
+        entry = {
+            "id_number": slot.person.id_number, "name": slot.person.name, "phone": slot.person.phone,
+            "trade": slot.trade, "employer": team.employer if team else project.general_contractor, "team": team,
+            "contract_signed_on": slot.contract, "entered_on": slot.entered, "exited_on": slot.exited,
+            "daily_wage": slot.wage,
+        }
+        roster_entry_check(project=project, entry=entry)
+        entries.append(entry)
+    roster_register_many(project=project, entries=entries, refresh=False)
+    on_roster = {e.worker.id_number: e for e in Employment.objects.filter(project=project).select_related("worker")}
+    employments = [on_roster[normalize_id_number(slot.person.id_number)] for slot in spec.slots]
     Attendance.objects.bulk_create([
         Attendance(employment=employment, project=project, period=period, days=worked)
         for employment, slot in zip(employments, spec.slots) for period, worked in sorted(slot.attendance.items())

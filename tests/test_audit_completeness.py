@@ -591,6 +591,7 @@ NOT_A_CHANGE = {
     "projects.services.months_of": "a computation",
     "projects.services.monitoring_required": "a computation",
     "projects.services.check_period": "a check",
+    "projects.services.roster_entry_check": "a check (raises when a roster entry breaks the models' rules)",
     "projects.services.employment_on_site": "a computation",
     "wagecase.core.services.register_job_handler": "a decorator registering code",
     "wagecase.core.services.xlsx_file": "builds a file in memory / on disk",
