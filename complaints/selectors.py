@@ -9,15 +9,13 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from wagecase.core.workdays import within_days
+
 from .choices import OPEN_STATUSES, ClueCategory, ClueStatus
 
 
 def _period(queryset, date_from, date_to):
-    if date_from:
-        queryset = queryset.filter(received_at__date__gte=date_from)
-    if date_to:
-        queryset = queryset.filter(received_at__date__lte=date_to)
-    return queryset
+    return queryset.filter(within_days("received_at", date_from, date_to))
 
 
 def clue_figures(queryset, *, date_from=None, date_to=None, today=None):

@@ -109,3 +109,41 @@ def test_summary_bad_parameters(api_as, inspector, api_client):
     assert api_client.get(URL).status_code == 401
     wider = client.get(URL, {"region_code": "6205"})
     assert wider.status_code == 200 and wider.json()["region_code"] == "620502"
+
+
+def test_summary_counts_clues_by_beijing_date_at_the_edges_of_the_day(make_clue, api_as, inspector):
+    """The period is a range on received_at itself (so PostgreSQL can use its index): the same clues as
+    received_at::date in Beijing — the first and the last instant of the period in, the next instant out."""
+    from complaints.models import Clue
+    from wagecase.core.workdays import within_days
+
+    TZ = dt.timezone(dt.timedelta(hours=8))
+    edges = [dt.datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=TZ), dt.datetime(2026, 3, 1, 0, 0, tzinfo=TZ),
+             dt.datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=TZ), dt.datetime(2026, 4, 1, 0, 0, tzinfo=TZ),
+             dt.datetime(2026, 3, 15, 17, 0, tzinfo=dt.timezone.utc)]  # 16 March 01:00 in Beijing
+    for received_at in edges:
+        make_clue(received_at=received_at)
+    march = api_as(inspector).get(URL, {"date_from": "2026-03-01", "date_to": "2026-03-31"}).json()
+    assert march["clues_received"] == 3
+    one_day = api_as(inspector).get(URL, {"date_from": "2026-03-16", "date_to": "2026-03-16"}).json()
+    assert one_day["clues_received"] == 1
+    for date_from, date_to in [(D("2026-03-01"), D("2026-03-31")), (D("2026-03-01"), None), (None, D("2026-02-28")),
+                               (D("2026-03-16"), D("2026-03-16")), (None, None)]:
+        by_date = Clue.objects.all()
+        if date_from:
+            by_date = by_date.filter(received_at__date__gte=date_from)
+        if date_to:
+            by_date = by_date.filter(received_at__date__lte=date_to)
+        assert set(Clue.objects.filter(within_days("received_at", date_from, date_to))) == set(by_date), (date_from, date_to)
+
+
+def test_summary_compares_received_at_without_converting_each_row(api_as, inspector):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api_as(inspector).get(URL, {"date_from": "2026-03-01", "date_to": "2026-03-31"}).status_code == 200
+    clue_sql = [q["sql"] for q in queries.captured_queries if "complaints_clue" in q["sql"]]
+    assert clue_sql
+    for sql in clue_sql:
+        assert "AT TIME ZONE" not in sql and "django_datetime_cast_date" not in sql, sql

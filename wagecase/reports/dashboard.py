@@ -27,6 +27,8 @@ from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from wagecase.core.workdays import within_days
+
 from .figures import summary
 
 CENT = Decimal("0.01")
@@ -64,7 +66,7 @@ def clue_weeks(user, *, region_code, date_from, date_to):
     from complaints.models import Clue
 
     clues = (in_region(Clue.objects.restrict(user).counted(), "region__code", region_code)
-             .filter(received_at__date__gte=date_from, received_at__date__lte=date_to).order_by())
+             .filter(within_days("received_at", date_from, date_to)).order_by())
     rows = (clues.annotate(week=TruncWeek("received_at")).values("week", "channel", "status")
             .annotate(n=Count("pk")).order_by())
     result = {"weeks": iso_weeks(date_from, date_to), "by_channel": {}, "by_status": {}, "received": {}, "closed": {}}

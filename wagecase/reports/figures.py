@@ -21,6 +21,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from wagecase.core.workdays import within_days
+
 CENT = Decimal("0.01")
 
 
@@ -59,7 +61,7 @@ def summary(user, *, region_code="", date_from=None, date_to=None):
                  .order_by().aggregate(n=Count("project", distinct=True))["n"])
 
     clues = (_in_region(Clue.objects.restrict(user).counted(), "region__code", region_code)
-             .filter(received_at__date__gte=date_from, received_at__date__lte=date_to).order_by()
+             .filter(within_days("received_at", date_from, date_to)).order_by()
              .aggregate(received=Count("pk"), closed=Count("pk", filter=Q(status=ClueStatus.CLOSED)),
                         workers=Coalesce(Sum("workers_paid"), 0), amount=Coalesce(Sum("amount_recovered"), Decimal("0"))))
     payments = (_in_region(CasePayment.objects.restrict(user), "case__region__code", region_code)
