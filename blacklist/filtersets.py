@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wagecase.core.choices import CreditRating, Industry
-from wagecase.core.filtersets import RegionPrefixFilter, SearchFilterSet
+from wagecase.core.filtersets import LocalDateFilter, RegionPrefixFilter, SearchFilterSet
 
 from .choices import Basis, BatchStatus, ListingStatus, PersonRole, SubjectType
 from .models import CreditExport, EnterpriseRating, Listing, PublicationBatch
@@ -84,8 +84,8 @@ class EnterpriseRatingFilterSet(SearchFilterSet):
 
 class CreditExportFilterSet(django_filters.FilterSet):
     region_code = RegionPrefixFilter()
-    created_after = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("Created on or after"))
-    created_before = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label=_("Created on or before"))
+    created_after = LocalDateFilter(field_name="created", edge="from", label=_("Created on or after"))
+    created_before = LocalDateFilter(field_name="created", edge="to", label=_("Created on or before"))
 
     class Meta:
         model = CreditExport

@@ -69,7 +69,7 @@ def clue_weekly_counts(queryset, *, date_from, date_to):
     qs = _period(queryset.counted(), date_from, date_to).order_by()
     received = dict(qs.annotate(day=TruncDate("received_at")).values("day").annotate(n=Count("pk")).values_list("day", "n"))
     closed = dict(
-        queryset.counted().filter(closed_at__date__gte=date_from, closed_at__date__lte=date_to).order_by()
+        queryset.counted().filter(within_days("closed_at", date_from, date_to)).order_by()
         .annotate(day=TruncDate("closed_at")).values("day").annotate(n=Count("pk")).values_list("day", "n")
     )
     days, day = [], date_from

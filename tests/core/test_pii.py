@@ -139,3 +139,39 @@ def test_a_user_or_type_in_the_log_cannot_be_deleted(make_enterprise, make_user,
     with pytest.raises(ProtectedError):
         ContentType.objects.get_for_model(enterprise).delete()
     assert PiiAccessLog.objects.filter(user=viewer).count() == 1
+
+
+def test_the_log_filters_by_beijing_date_as_a_range_on_the_time(make_enterprise, make_user):
+    """`time_after`/`time_before` are Beijing dates, inclusive: the first and the last instant of the
+    day in, the next instant out; the SQL compares the indexed column itself."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wagecase.core.filtersets import PiiAccessLogFilterSet
+
+    bj = dt.timezone(dt.timedelta(hours=8))
+    viewer, enterprise = make_user(username="pii_dates"), make_enterprise()
+    times = {"before": dt.datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=bj),
+             "first": dt.datetime(2026, 3, 1, 0, 0, tzinfo=bj),
+             "utc_previous_day": dt.datetime(2026, 3, 9, 17, 0, tzinfo=dt.timezone.utc),  # 10 March 01:00 in Beijing
+             "last": dt.datetime(2026, 3, 10, 23, 59, 59, 999999, tzinfo=bj),
+             "after": dt.datetime(2026, 3, 11, 0, 0, tzinfo=bj)}
+    for field, at in times.items():
+        pii_log_access(user=viewer, objects_fields=[(enterprise, field)], channel="web")
+        PiiAccessLog.objects.filter(field=field).update(time=at)
+
+    def fields(**params):
+        filterset = PiiAccessLogFilterSet(params, queryset=PiiAccessLog.objects.all())
+        assert filterset.is_valid(), filterset.errors
+        return set(filterset.qs.values_list("field", flat=True))
+
+    assert fields(time_after="2026-03-01", time_before="2026-03-10") == {"first", "utc_previous_day", "last"}
+    assert fields(time_after="2026-03-10", time_before="2026-03-10") == {"utc_previous_day", "last"}
+    assert fields(time_before="2026-02-28") == {"before"}
+    assert fields(time_after="2026-03-11") == {"after"}
+    assert fields(time_after="") == set(times)
+    with CaptureQueriesContext(connection) as queries:
+        fields(time_after="2026-03-01", time_before="2026-03-10")
+    assert "AT TIME ZONE" not in queries[-1]["sql"] and "django_datetime_cast_date" not in queries[-1]["sql"]
