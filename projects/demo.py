@@ -22,7 +22,7 @@ from django.db.models import Count
 from stdnum.cn import ric
 
 from wagecase.core.choices import DepartmentKind, EnterpriseRole
-from wagecase.core.demo import register_seeder
+from wagecase.core.demo import refresh_planner_statistics, register_seeder
 from wagecase.core.identifiers import make_id_number, make_mobile
 from wagecase.core.models import Department, Enterprise, Region
 from wagecase.core.validators import normalize_id_number
@@ -899,6 +899,8 @@ def seed_projects(rng, out):
     new = [s for s in specs if s.code not in existing]
     written = [(spec, write_project(spec, ctx)) for spec in new]
     timings["write"] = time.monotonic() - began - sum(timings.values())
+    # The deposits below read the payroll just written, one contractor at a time.
+    refresh_planner_statistics(Project, Worker, Employment, PayrollLine, PayrollLine.payroll.field.related_model)
     drawdown_candidates = []
     for spec, project in written:
         deposit = write_deposit(spec, project, ctx)
