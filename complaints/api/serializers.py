@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject
 
 from projects.models import Project
 from wagecase.core.api.exceptions import django_validation_error_to_drf
@@ -134,50 +132,10 @@ class AnnotatedCodeField(serializers.Field):
         return value
 
 
-class ColumnReadMixin:
-    """A ModelSerializer's to_representation(), as DRF's, with a shortcut for the plain columns.
-
-    DRF reads every field of every row through Field.get_attribute(): a generic walk of the source
-    path with a callable check and exception handling, ~3 µs a field, ~60 fields a clue. A field
-    that reads one concrete, non-relational column of the model, with the base class's
-    get_attribute() (no PiiField and the like), is read here with getattr(); what
-    to_representation() then makes of the value is unchanged. Other fields and other objects (a
-    dict, another model) go the usual way. The plan is made once per serializer, not per row."""
-
-    def _column_read_plan(self):
-        plan = self.__dict__.get("_column_plan")
-        if plan is None:
-            columns = {f.attname for f in self.Meta.model._meta.concrete_fields if not f.is_relation}
-            plan = [
-                (field.field_name, field,
-                 field.source_attrs[0] if type(field).get_attribute is serializers.Field.get_attribute
-                 and len(field.source_attrs) == 1 and field.source_attrs[0] in columns else None)
-                for field in self._readable_fields
-            ]
-            self._column_plan = plan
-        return plan
-
-    def to_representation(self, instance):
-        if not isinstance(instance, self.Meta.model):
-            return super().to_representation(instance)
-        ret = {}
-        for name, field, column in self._column_read_plan():
-            if column is not None:
-                attribute = getattr(instance, column)
-            else:
-                try:
-                    attribute = field.get_attribute(instance)
-                except SkipField:
-                    continue
-            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-            ret[name] = None if check_for_none is None else field.to_representation(attribute)
-        return ret
-
-
 # --- Clues --------------------------------------------------------------------------------------
 
 
-class ClueSerializer(ColumnReadMixin, ValidatedModelSerializer):
+class ClueSerializer(ValidatedModelSerializer):
     """A wage-arrears clue (欠薪线索). POST registers it (the caller becomes its first-responsible
     officer); the state changes only through the actions under `/clues/{number}/<action>/`."""
 
