@@ -149,3 +149,36 @@ def test_a_content_type_in_the_log_cannot_be_deleted(make_enterprise):
     assert changes_for(enterprise).exists()
     with pytest.raises(ProtectedError):
         content_type.delete()
+
+
+def test_the_log_is_indexed_for_a_users_newest_records_and_not_per_request(db, make_enterprise, inspector, client):
+    """Five indexes on the log: each one is a cost on every record an import writes. A user's newest
+    records (the home page's ten) come from (user, time); nothing looks records up by request id."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, ObjectChange._meta.db_table)
+    indexed = sorted(tuple(c["columns"]) for c in constraints.values() if c["index"] or c["primary_key"])
+    assert indexed == sorted([
+        ("id",), ("time",), ("user_id", "time"), ("changed_object_type_id", "changed_object_id", "time"),
+        ("related_object_type_id", "related_object_id", "time"),
+    ])
+
+    # The home page's query walks that index, newest first, for however many records the user has.
+    if connection.vendor == "postgresql":
+        from wagecase.core.views.home import recent_changes_context
+
+        with change_context(source=ChangeSource.WEB, user=inspector):
+            for number in range(12):
+                make_enterprise(name=f"天水索引测试{number}建筑有限公司")
+        request = RequestFactory().get("/")
+        request.user = inspector
+        shown = recent_changes_context(request)["changes"]
+        assert len(shown) == 10 and all(row["change"].user_id == inspector.pk for row in shown)
+        query = ObjectChange.objects.filter(user=inspector).select_related("changed_object_type")[:10].query
+        sql, params = query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "objectchange_user_idx" in plan, plan
