@@ -59,6 +59,22 @@ class MonthField(serializers.Field):
         return f"{value.year:04d}-{value.month:02d}"
 
 
+_NOT_ANNOTATED = object()
+
+
+class RowColumnField(serializers.CharField):
+    """A read-only column of a related row (`source="region.full_name"`), taken from the annotation
+    `row_<field name>` when the queryset made one (a list), else through the relation."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        value = instance.__dict__.get(f"row_{self.field_name}", _NOT_ANNOTATED)
+        return super().get_attribute(instance) if value is _NOT_ANNOTATED else value
+
+
 @dataclass
 class Party:
     """A construction unit or general contractor named by USCC: the enterprise when registered,
@@ -89,6 +105,14 @@ class PartyField(serializers.Field):
         "required_uscc": _("This field is required."),
         "name_needed": _("This enterprise is not registered yet: give its name."),
     }
+
+    def get_attribute(self, instance):
+        # A list row carries the party's two columns as annotations (ProjectViewSet.list_row_columns),
+        # without the enterprise's row.
+        uscc = instance.__dict__.get(f"row_{self.field_name}_uscc", _NOT_ANNOTATED)
+        if uscc is not _NOT_ANNOTATED:
+            return None if uscc is None else Party(uscc=uscc, name=instance.__dict__[f"row_{self.field_name}_name"])
+        return super().get_attribute(instance)
 
     def to_representation(self, enterprise):
         return {"uscc": enterprise.uscc, "name": enterprise.name}
@@ -137,7 +161,7 @@ class ProjectSerializer(ValidatedModelSerializer):
     """A construction project in the ledger, looked up by its code."""
 
     region_code = RegionCodeField(source="region", label=_("county"), help_text="6-digit county code.")
-    region_name = serializers.CharField(source="region.full_name", read_only=True)
+    region_name = RowColumnField(source="region.full_name")
     township_code = RegionCodeField(
         source="township", levels=("township",), required=False, allow_null=True, label=_("township"),
         help_text="9-digit township code inside the county.",
@@ -148,7 +172,7 @@ class ProjectSerializer(ValidatedModelSerializer):
         required=False, allow_null=True, label=_("sector regulator"), help_text="Department id of the sector regulator."
     )
     # No `default`: with one, DRF leaves the field out of a PATCH's answer when there is no regulator.
-    regulator_name = serializers.CharField(source="regulator.name", read_only=True, allow_null=True)
+    regulator_name = RowColumnField(source="regulator.name", allow_null=True)
     wage_officer_phone = PiiField(
         kind="phone", max_length=20, label=_("labour/wage officer's phone"),
         help_text="Masked (138****5678) unless the caller may see personal data.",

@@ -7,7 +7,7 @@ a sub-resource finds its project in the caller's scope (another county's project
 every sub-path) and writing to it needs `projects.change_project` (else 403)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -245,13 +245,16 @@ class ProjectViewSet(WagecaseModelViewSet):
         "deposit_return": "change",
     }
 
-    # What a list row shows of its related rows: the county's full name, the two parties' USCC and
-    # name, the regulator's name. The list fetches those columns and no others of them (an
-    # enterprise row is twelve columns, its roles a JSON document to decode): 43 rows make 215 model
-    # instances, and a narrower instance is quicker to build (issue 10). The detail and the writes
-    # keep the whole rows.
-    list_related_columns = ("region__full_name", "builder__uscc", "builder__name", "general_contractor__uscc",
-                            "general_contractor__name", "regulator__name")
+    # What a list row shows of its related rows, as annotations read by the row's fields (RowColumnField,
+    # PartyField): the county's full name, the two parties' USCC and name, the regulator's name. The
+    # list joins the same tables but builds one model instance a row instead of five (43 rows made 215,
+    # each enterprise with its twelve columns and its roles' JSON decoded): issue 10. The detail and
+    # the writes keep the related rows.
+    list_row_columns = {
+        "row_region_name": "region__full_name", "row_builder_uscc": "builder__uscc", "row_builder_name": "builder__name",
+        "row_general_contractor_uscc": "general_contractor__uscc",
+        "row_general_contractor_name": "general_contractor__name", "row_regulator_name": "regulator__name",
+    }
 
     def update(self, request, *args, **kwargs):
         if not kwargs.get("partial"):
@@ -385,8 +388,14 @@ class ProjectViewSet(WagecaseModelViewSet):
             return evaluation_queryset().restrict(self.request.user, self.get_model_action())
         queryset = super().get_queryset()
         if self.action == "list":
-            queryset = queryset.only(*(f.name for f in Project._meta.concrete_fields), *self.list_related_columns)
+            # (Cursor pages read these rows directly: the related rows narrowed to what a row shows.)
+            queryset = queryset.only(*(f.name for f in Project._meta.concrete_fields),
+                                     *(path for path in self.list_row_columns.values()))
         return queryset
+
+    def page_rows(self, queryset):
+        return queryset.select_related(None).only(*(f.name for f in Project._meta.concrete_fields)).annotate(
+            **{name: F(path) for name, path in self.list_row_columns.items()})
 
     def _project_for_evaluation(self):
         return self.get_object()

@@ -33,6 +33,9 @@ def test_a_list_row_is_the_detail_and_what_drfs_generic_path_makes(api_as, admin
     listed = client.get(PROJECTS, {"code": full_project.code}).json()["results"]
     detail = client.get(f"{PROJECTS}{full_project.code}/").json()
     assert listed == [detail]
+    # A cursor page reads its rows directly (the related rows narrowed), a numbered page by ids
+    # with the related columns as annotations: the same rows either way.
+    assert client.get(PROJECTS, {"code": full_project.code, "cursor": ""}).json()["results"] == [detail]
     assert detail["regulator_name"] and detail["builder"]["uscc"] and detail["region_name"]
     assert detail["active_warnings"] == full_project.warnings.filter(active=True).count() >= 1
 
@@ -61,7 +64,8 @@ def test_the_list_fetches_only_the_related_columns_its_rows_show(api_as, admin_u
     rows = [q["sql"] for q in queries.captured_queries if "projects_project" in q["sql"] and "core_enterprise" in q["sql"]]
     assert len(rows) == 1
     selected = rows[0].split(' FROM "projects_project" ')[0]
-    assert '."uscc"' in selected and '."full_name"' in selected  # what the rows show...
+    assert '."uscc" AS "row_builder_uscc"' in selected and '."full_name" AS "row_region_name"' in selected
+    assert '"core_enterprise"."id"' not in selected  # columns, not related rows to build
     for column in ('."roles"', '."legal_representative_id_number"', '."contact_phone"', '."parent_id"', '."kind"'):
         assert column not in selected  # ...and not the rest of the enterprises, the region, the regulator
 

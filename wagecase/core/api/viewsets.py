@@ -44,8 +44,13 @@ class WagecaseViewSetMixin:
         if ids is None:
             return None
         ids = list(ids)
-        rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        rows = {row.pk: row for row in self.page_rows(queryset).filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def page_rows(self, queryset):
+        """The queryset a numbered page's rows are read from, by their ids (paginate_by_ids): a viewset
+        may add there what only the rows shown need (ProjectViewSet: its related columns)."""
+        return queryset
 
     def get_model_action(self):
         return required_action(self.request, self)
