@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from projects.models import Project
 from wagecase.core.api.exceptions import django_validation_error_to_drf
-from wagecase.core.api.fields import PiiField, RegionCodeField
+from wagecase.core.api.fields import PiiField, RegionCodeField, RowColumnField, RowRefMixin
 from wagecase.core.api.serializers import ValidatedModelSerializer, blank_choice_field
 from wagecase.core.models import Notification, User
 from wagecase.core.validators import normalize_id_number, normalize_uscc
@@ -77,14 +77,14 @@ class StrField(serializers.CharField):
         super().__init__(**kwargs)
 
 
-class UserBriefSerializer(serializers.Serializer):
+class UserBriefSerializer(RowRefMixin, serializers.Serializer):
     """A user, in short."""
 
     id = serializers.IntegerField(read_only=True)
     name = StrField()
 
 
-class DepartmentRefSerializer(serializers.Serializer):
+class DepartmentRefSerializer(RowRefMixin, serializers.Serializer):
     """A department, in short."""
 
     id = serializers.IntegerField(read_only=True)
@@ -152,7 +152,7 @@ class ClueSerializer(ValidatedModelSerializer):
         help_text="Optional code of the project concerned, in the caller's scope and the clue's county.",
     )
     region_code = RegionCodeField(source="region", label=_("county"), help_text="6-digit code of the county handling the clue.")
-    region_name = serializers.CharField(source="region.full_name", read_only=True)
+    region_name = RowColumnField(source="region.full_name")
     employer_uscc = serializers.CharField(
         max_length=18, required=False, allow_blank=True, label=_("employer's USCC"),
         help_text="Optional unified social credit code of the employer (GB 32100-2015).",

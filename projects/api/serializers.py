@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from wagecase.core.api.exceptions import django_validation_error_to_drf
-from wagecase.core.api.fields import PiiField, RegionCodeField
+from wagecase.core.api.fields import NOT_ANNOTATED, PiiField, RegionCodeField, RowColumnField
 from wagecase.core.api.serializers import ValidatedModelSerializer
 from wagecase.core.choices import EnterpriseRole
 from wagecase.core.models import Department, Enterprise
@@ -59,22 +59,6 @@ class MonthField(serializers.Field):
         return f"{value.year:04d}-{value.month:02d}"
 
 
-_NOT_ANNOTATED = object()
-
-
-class RowColumnField(serializers.CharField):
-    """A read-only column of a related row (`source="region.full_name"`), taken from the annotation
-    `row_<field name>` when the queryset made one (a list), else through the relation."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance):
-        value = instance.__dict__.get(f"row_{self.field_name}", _NOT_ANNOTATED)
-        return super().get_attribute(instance) if value is _NOT_ANNOTATED else value
-
-
 @dataclass
 class Party:
     """A construction unit or general contractor named by USCC: the enterprise when registered,
@@ -109,8 +93,8 @@ class PartyField(serializers.Field):
     def get_attribute(self, instance):
         # A list row carries the party's two columns as annotations (ProjectViewSet.list_row_columns),
         # without the enterprise's row.
-        uscc = instance.__dict__.get(f"row_{self.field_name}_uscc", _NOT_ANNOTATED)
-        if uscc is not _NOT_ANNOTATED:
+        uscc = instance.__dict__.get(f"row_{self.field_name}_uscc", NOT_ANNOTATED)
+        if uscc is not NOT_ANNOTATED:
             return None if uscc is None else Party(uscc=uscc, name=instance.__dict__[f"row_{self.field_name}_name"])
         return super().get_attribute(instance)
 

@@ -96,6 +96,49 @@ class RegionCodeFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+NOT_ANNOTATED = object()
+
+
+class RowColumnField(serializers.CharField):
+    """A read-only column of a related row (`source="region.full_name"`), taken from the annotation
+    `row_<field name>` when the queryset made one (a list page's rows: WagecaseViewSetMixin.page_rows),
+    else through the relation."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        value = instance.__dict__.get(f"row_{self.field_name}", NOT_ANNOTATED)
+        return super().get_attribute(instance) if value is NOT_ANNOTATED else value
+
+
+class RowRefMixin:
+    """For a read-only nested serializer of a related row in short (`{"id", "name", …}`): when the
+    queryset annotated the row's columns as `row_<field name>_<key>` (a list page), the object is
+    made of them and the key column (`<source>_id`) without the related model instance; else the
+    relation is read as usual. The annotations must give what the nested fields would (the same
+    text): the caller's test compares the two."""
+
+    def get_attribute(self, instance):
+        prefix = f"row_{self.field_name}_"
+        keys = self.__dict__.get("_row_keys")
+        if keys is None:
+            keys = self._row_keys = [name for name in self.fields if name != "id"]
+        row = getattr(instance, "__dict__", None)
+        if row is None or prefix + keys[0] not in row:
+            return super().get_attribute(instance)
+        pk = row[f"{self.source}_id"]
+        if pk is None:
+            return None
+        return {"id": pk, **{name: row[prefix + name] for name in keys}}
+
+    def to_representation(self, instance):
+        if isinstance(instance, dict):  # already the representation, from the annotations
+            return instance
+        return super().to_representation(instance)
+
+
 class PiiAccessCollector:
     """The (object, field) pairs a response shows unmasked, written to the log in one insert."""
 
