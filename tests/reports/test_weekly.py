@@ -202,3 +202,44 @@ def test_status_values_are_those_of_the_contract(api_as, inspector, django_captu
     state = client.get(f"{URL}{report_id}/").json()
     assert (state["status"], state["generating"], state["progress"], state["download_url"]) == ("pending", True, 45, None)
     assert client.get(f"{URL}{report_id}/download/").json()["code"] == "not_ready"
+
+
+def test_dispatch_counts_clues_by_beijing_date_at_the_edges_of_the_day(make_clue):
+    """The report's periods are ranges on received_at and closed_at themselves (within_days): the first and
+    last instants of a Beijing day in, the next instant out, a UTC evening counted on the next Beijing day;
+    and no time-zone conversion of every row in the SQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.choices import ClueStatus
+    from complaints.models import Clue
+    from wagecase.core.models import Region
+    from wagecase.reports.dispatch import dispatch_rows
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    last = dt.time(23, 59, 59, 999999)
+    made = {name: make_clue(received_at=when) for name, when in {
+        "before_year": dt.datetime.combine(D("2025-12-31"), last, tzinfo=tz),
+        "new_year": dt.datetime(2026, 1, 1, tzinfo=tz),
+        "eve": dt.datetime.combine(D("2026-11-08"), last, tzinfo=tz),
+        "first": dt.datetime(2026, 11, 9, tzinfo=tz),
+        "utc_evening": dt.datetime(2026, 11, 12, 17, 0, tzinfo=dt.timezone.utc),  # 13 November 01:00 in Beijing
+        "last": dt.datetime.combine(D("2026-11-15"), last, tzinfo=tz),
+        "after": dt.datetime(2026, 11, 16, tzinfo=tz),
+    }.items()}
+    for name, closed_at in {"new_year": dt.datetime.combine(D("2026-11-15"), last, tzinfo=tz),
+                            "eve": dt.datetime(2026, 11, 9, tzinfo=tz),
+                            "first": dt.datetime(2026, 11, 16, tzinfo=tz)}.items():
+        Clue.objects.filter(pk=made[name].pk).update(status=ClueStatus.CLOSED, closed_at=closed_at)
+
+    with CaptureQueriesContext(connection) as queries:
+        _rows, totals = dispatch_rows(Region.objects.get(pk="6205"), D("2026-11-09"), D("2026-11-15"),
+                                      today=D("2026-11-20"))
+    assert totals["clues_received"] == 3  # first, utc_evening, last
+    assert totals["clues_received_ytd"] == 5  # ... and new_year, eve
+    assert totals["clues_closed"] == 2  # eve (at 00:00 of the first day) and new_year (at the last instant)
+    assert totals["clues_closed_ytd"] == 2  # first was closed after the period's end
+    clue_sql = [q["sql"] for q in queries.captured_queries if "complaints_clue" in q["sql"]]
+    assert len(clue_sql) >= 2
+    for sql in clue_sql:
+        assert "AT TIME ZONE" not in sql and "django_datetime_cast_date" not in sql, sql

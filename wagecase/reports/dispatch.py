@@ -12,6 +12,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from wagecase.core.models import Region
+from wagecase.core.workdays import within_days
 
 CENT = Decimal("0.01")
 
@@ -93,18 +94,20 @@ def dispatch_rows(region, start, end, *, today=None, progress=None):
     families["inspections"] = _grouped(inspections, "project__region_id", length,
                                        projects_inspected=Count("project", distinct=True))
     step()
-    clues = Clue.objects.counted().filter(region__code__startswith=prefix, received_at__date__lte=end)
-    closed = Q(status=ClueStatus.CLOSED, closed_at__date__lte=end)
-    in_period = Q(received_at__date__gte=start)
-    in_year = Q(received_at__date__gte=year_start)
+    # Beijing dates as ranges on the timestamps themselves (within_days): the same clues as the
+    # `__date` lookups, without converting every row's time zone before comparing.
+    clues = Clue.objects.counted().filter(within_days("received_at", None, end), region__code__startswith=prefix)
+    closed = Q(status=ClueStatus.CLOSED) & within_days("closed_at", None, end)
+    in_period = within_days("received_at", start)
+    in_year = within_days("received_at", year_start)
     families["clues"] = _grouped(
         clues, "region_id", length,
         clues_received=Count("pk", filter=in_period),
         clues_received_ytd=Count("pk", filter=in_year),
         clues_closed_ytd=Count("pk", filter=in_year & closed),
     )
-    closings = Clue.objects.counted().filter(region__code__startswith=prefix, status=ClueStatus.CLOSED,
-                                             closed_at__date__gte=start, closed_at__date__lte=end)
+    closings = Clue.objects.counted().filter(within_days("closed_at", start, end), region__code__startswith=prefix,
+                                             status=ClueStatus.CLOSED)
     families["closings"] = _grouped(closings, "region_id", length, clues_closed=Count("pk"))
     overdue = Clue.objects.counted().filter(region__code__startswith=prefix, status__in=OPEN_STATUSES, due_on__lt=min(end, today))
     families["overdue"] = _grouped(overdue, "region_id", length, clues_overdue=Count("pk"))
