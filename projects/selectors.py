@@ -6,6 +6,26 @@ from django.db.models import Count, F, Q, Sum
 from .models import PayrollLine
 
 
+def wages_owed(project):
+    """What `project` (or its pk) owes its workers on all its payroll lines: the sum of due − paid of
+    the lines paid short (Project.wages_owed stores it)."""
+    pk = getattr(project, "pk", project)
+    owed = PayrollLine.objects.filter(project_id=pk, amount_paid__lt=F("amount_due")).aggregate(
+        owed=Sum(F("amount_due") - F("amount_paid")))["owed"]
+    return (owed or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def wages_owed_expression():
+    """wages_owed() of each row of a Project queryset, as an expression (`.update(wages_owed=…)`)."""
+    from django.db.models import DecimalField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=16, decimal_places=2)
+    owed = (PayrollLine.objects.filter(project_id=OuterRef("pk"), amount_paid__lt=F("amount_due")).order_by()
+            .values("project_id").annotate(owed=Sum(F("amount_due") - F("amount_paid"), output_field=money)).values("owed"))
+    return Coalesce(Subquery(owed, output_field=money), Value(0, output_field=money))
+
+
 def project_arrears(project, as_of=None):
     """{"workers_owed", "amount_owed", "by_period": [{"period", "workers_owed", "amount_owed"}]}."""
     lines = PayrollLine.objects.filter(project=project, amount_paid__lt=F("amount_due"))

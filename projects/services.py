@@ -61,6 +61,7 @@ def enterprise_get_or_create(*, uscc, name, region_code, role=None):
 def project_refresh(*, project, as_of=None):
     """Recompute the stored derived fields and the warnings of one project."""
     from .compliance import evaluate
+    from .selectors import wages_owed
     from .warnings import warnings_refresh
 
     as_of = as_of or timezone.localdate()
@@ -73,9 +74,11 @@ def project_refresh(*, project, as_of=None):
         "general_contractor", "account", "notice_board", "deposit").get(pk=project.pk)
     _systems, score = evaluate(project, as_of)
     monitoring = monitoring_required(project)
-    if (project.compliance_score, project.monitoring_required, project.compliance_evaluated_on) != (score, monitoring, as_of):
+    owed = wages_owed(project)
+    if (project.compliance_score, project.monitoring_required, project.compliance_evaluated_on, project.wages_owed) != (
+            score, monitoring, as_of, owed):
         Project.objects.filter(pk=project.pk).update(
-            compliance_score=score, monitoring_required=monitoring, compliance_evaluated_on=as_of
+            compliance_score=score, monitoring_required=monitoring, compliance_evaluated_on=as_of, wages_owed=owed
         )
     warnings_refresh(project=project, as_of=as_of)
     return score

@@ -2,7 +2,6 @@
 risk ranking. Recomputed on every write through projects.services and nightly by Celery beat."""
 from decimal import Decimal
 
-from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,15 +196,11 @@ def risk_of(project, warnings, owed=Decimal("0")):
 
 def risk_ranking(projects_queryset, limit=50):
     """The riskiest projects of a (scoped) queryset, each with level, points and contributing factors."""
-    from .models import PayrollLine
-
     warnings_by_project = {}
     for warning in ProjectWarning.objects.filter(project__in=projects_queryset, active=True):
         warnings_by_project.setdefault(warning.project_id, []).append(warning)
-    owed = dict(
-        PayrollLine.objects.filter(project__in=projects_queryset, amount_paid__lt=F("amount_due"))
-        .values("project_id").annotate(owed=Sum(F("amount_due") - F("amount_paid"))).values_list("project_id", "owed")
-    )
+    # What each project owes, as project_refresh stored it (Project.wages_owed), not summed from the lines.
+    owed = dict(projects_queryset.filter(wages_owed__gt=0).order_by().values_list("pk", "wages_owed"))
     candidate_ids = set(warnings_by_project) | set(owed)
     rows = []
     for project in projects_queryset.filter(pk__in=candidate_ids).select_related("region"):

@@ -94,6 +94,12 @@ def test_foreign_keys_and_payroll_consistent(generated):
     threshold = Decimal("3000000")
     assert not Project.objects.filter(contract_amount__gte=threshold, monitoring_required=False).exists()
     assert not Project.objects.filter(contract_amount__lt=threshold, monitoring_required=True).exists()
+    # What each project owes is stored as project_refresh stores it (the risk ranking reads it).
+    from projects.selectors import wages_owed
+
+    stored = dict(Project.objects.values_list("pk", "wages_owed"))
+    assert any(stored.values())
+    assert stored == {pk: wages_owed(pk) for pk in stored}
 
 
 def test_clue_deadlines_and_states_consistent(generated):

@@ -69,6 +69,45 @@ def test_underpaid_warning_and_arrears(make_project, rng):
     assert any("11,500.00" in str(f) for f, _p in ranking[0]["factors"])
 
 
+def test_wages_owed_is_stored_by_every_payroll_change_and_read_by_the_ranking(make_project, rng):
+    """Project.wages_owed: what project_arrears sums from the lines, stored by project_refresh (which each
+    payroll change runs); the ranking reads the stored figure, with one query for all projects; no change
+    record (a derived figure, like the compliance score)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.selectors import wages_owed, wages_owed_expression
+    from wagecase.core.models import ObjectChange
+
+    project, paid_up = make_project(start_date=D(2026, 1, 5)), make_project(start_date=D(2026, 1, 5))
+    ids = [make_id_number(rng) for _ in range(2)]
+    for i in ids:
+        worker_register(project=project, id_number=i, name="工", contract_signed_on=D(2026, 1, 4), entered_on=D(2026, 1, 5))
+    assert Project.objects.get(pk=project.pk).wages_owed == 0
+    payroll_upsert(project=project, period=D(2026, 1, 1), paid_on=D(2026, 2, 10), paid_via="contractor_bank",
+                   lines=[{"id_number": ids[0], "amount_due": "6000.50", "amount_paid": "1000"},
+                          {"id_number": ids[1], "amount_due": "6000", "amount_paid": "6500"}])  # overpaid: owes nothing
+    assert Project.objects.get(pk=project.pk).wages_owed == Decimal("5000.50") == project_arrears(project)["amount_owed"]
+    changes = ObjectChange.objects.filter(changed_object_id=str(project.pk), changed_object_type__model="project")
+    assert not any("wages_owed" in (c.postchange_data or {}) for c in changes)
+
+    with CaptureQueriesContext(connection) as queries:
+        ranking = risk_ranking(Project.objects.filter(pk__in=[project.pk, paid_up.pk]))
+    assert [row["project"] for row in ranking if any("5,000.50" in str(f) for f, _p in row["factors"])] == [project]
+    assert not any("payroll" in q["sql"] for q in queries.captured_queries)  # the stored figure, no line summed
+
+    payroll_upsert(project=project, period=D(2026, 1, 1), paid_on=D(2026, 2, 10), paid_via="contractor_bank",
+                   lines=[{"id_number": ids[0], "amount_due": "6000.50", "amount_paid": "6000.50"},
+                          {"id_number": ids[1], "amount_due": "6000", "amount_paid": "6000"}])
+    assert Project.objects.get(pk=project.pk).wages_owed == 0 == wages_owed(project)
+    # The migration's and the generator's fill (one UPDATE for all projects) agree with project_refresh.
+    Project.objects.filter(pk=project.pk).update(wages_owed=Decimal("1.00"))
+    from django.db.models import QuerySet
+
+    QuerySet(model=Project).filter(pk__in=[project.pk, paid_up.pk]).update(wages_owed=wages_owed_expression())
+    assert list(Project.objects.filter(pk__in=[project.pk, paid_up.pk]).values_list("wages_owed", flat=True)) == [0, 0]
+
+
 def test_monitoring_threshold_from_policy(make_project):
     from wagecase.core.models import PolicyValue
 

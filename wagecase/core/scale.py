@@ -778,7 +778,7 @@ class Generator:
 
     def gen_payroll(self):
         from projects.compliance import payday_for
-        from projects.models import Payroll, PayrollLine
+        from projects.models import Payroll, PayrollLine, Project
 
         rng = self.rng("payroll")
         payroll_base = self.base(Payroll)
@@ -831,6 +831,15 @@ class Generator:
 
         self.loader.load(PayrollLine, ["id", "created", "last_updated", "payroll", "project", "employment", "amount_due",
                                        "amount_paid"], line_rows())
+        # What each project owes, as project_refresh stores it, from the lines just written (outside the
+        # change log, like the rest of the loader).
+        from django.db.models import QuerySet
+
+        from projects.selectors import wages_owed_expression
+
+        started = time.perf_counter()
+        QuerySet(model=Project).using(self.using).filter(pk__gt=self.project_base).update(wages_owed=wages_owed_expression())
+        self.out(f"  {'projects: wages owed':<38} {'':>11}      {time.perf_counter() - started:>8.2f} s")
 
     # --- clues ------------------------------------------------------------------------------------
     CLUE_FIELDS = ["id", "created", "last_updated", "number", "channel", "received_at", "region", "complainant_name",
