@@ -12,9 +12,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401  (change-log receivers)
         from . import export_specs  # noqa: F401  (Excel exports of the core lists)
+        from .tables import cache_cell_signatures
         from .views.menu import register_core_menu
 
         register_core_menu()
+        cache_cell_signatures()
 
 
 class WagecaseAdminConfig(admin_apps.AdminConfig):
