@@ -158,3 +158,45 @@ def test_old_late_payroll_stops_warning_after_three_months(make_project, rng):
     assert "payroll_late" in active_rules(project)
     project_refresh(project=project, as_of=D(2026, 7, 20))
     assert "payroll_late" not in active_rules(project)
+
+
+def test_risk_ranking_scores_every_project_but_loads_only_those_shown(make_project):
+    """The ranking scores each project in scope from its warnings' severities and what it owes, and loads
+    only the `limit` it shows: the same rows, points, factors and order (points, then code) as risk_of
+    over every project."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.warnings import risk_of
+
+    projects = [make_project() for _ in range(5)]
+    severities = [["red", "orange"], ["orange"], [], ["yellow"], ["red"]]
+    owed = [Decimal("0"), Decimal("160000"), Decimal("9999.99"), Decimal("10000"), Decimal("0")]
+    for project, found, amount in zip(projects, severities, owed):
+        for n, severity in enumerate(found):
+            ProjectWarning.objects.create(project=project, rule=f"rule_{n}", severity=severity, message=f"{severity} {n}",
+                                          raised_on=D(2026, 11, 1 + n))
+        Project.objects.filter(pk=project.pk).update(wages_owed=amount)
+    scope = Project.objects.filter(pk__in=[p.pk for p in projects])
+    expected = []
+    for project in scope.select_related("region"):
+        level, points, factors = risk_of(project, list(ProjectWarning.objects.filter(project=project, active=True)),
+                                         project.wages_owed)
+        if level:
+            expected.append((-points, project.code, project.pk, level, [(str(f), p) for f, p in factors]))
+    expected.sort()
+    assert len(expected) >= 4 and len({points for points, *_rest in expected}) > 1
+
+    def shown(rows):
+        return [(-r["points"], r["project"].code, r["project"].pk, r["level"], [(str(f), p) for f, p in r["factors"]])
+                for r in rows]
+
+    assert shown(risk_ranking(scope)) == expected
+    with CaptureQueriesContext(connection) as queries:
+        assert shown(risk_ranking(scope, limit=2)) == expected[:2]
+    # Whole projects (with their region) are read once, for the two shown; the scoring reads tuples.
+    loaded = [q["sql"] for q in queries.captured_queries if '"projects_project"."name"' in q["sql"]]
+    assert len(loaded) == 1 and '"core_region"' in loaded[0]
+    import re
+
+    assert len(re.findall(r'"projects_project"\."id" IN \(([^)]*)\)', loaded[0])[-1].split(",")) == 2  # after the scope's
