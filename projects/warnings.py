@@ -224,7 +224,7 @@ def risk_ranking(projects_queryset, limit=50):
     ids = [pk for _n, _code, pk in top]
     projects = projects_queryset.filter(pk__in=ids).select_related("region").in_bulk()
     warnings_by_project = {}
-    for warning in ProjectWarning.objects.filter(project_id__in=ids, active=True):
+    for warning in ProjectWarning.objects.filter(project_id__in=ids, active=True).order_by("-raised_on", "pk"):
         warnings_by_project.setdefault(warning.project_id, []).append(warning)
     rows = []
     for pk in ids:

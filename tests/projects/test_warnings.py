@@ -162,8 +162,8 @@ def test_old_late_payroll_stops_warning_after_three_months(make_project, rng):
 
 def test_risk_ranking_scores_every_project_but_loads_only_those_shown(make_project):
     """The ranking scores each project in scope from its warnings' severities and what it owes, and loads
-    only the `limit` it shows: the same rows, points, factors and order (points, then code) as risk_of
-    over every project."""
+    only the `limit` it shows: the same rows, points, factors and order (points, then code; a project's
+    warnings newest first, then in the order raised) as risk_of over every project."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -180,8 +180,8 @@ def test_risk_ranking_scores_every_project_but_loads_only_those_shown(make_proje
     scope = Project.objects.filter(pk__in=[p.pk for p in projects])
     expected = []
     for project in scope.select_related("region"):
-        level, points, factors = risk_of(project, list(ProjectWarning.objects.filter(project=project, active=True)),
-                                         project.wages_owed)
+        warnings = ProjectWarning.objects.filter(project=project, active=True).order_by("-raised_on", "pk")
+        level, points, factors = risk_of(project, list(warnings), project.wages_owed)
         if level:
             expected.append((-points, project.code, project.pk, level, [(str(f), p) for f, p in factors]))
     expected.sort()

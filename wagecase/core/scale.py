@@ -698,13 +698,14 @@ class Generator:
                        p[self.P_INVEST], p[self.P_INDUSTRY], p[self.P_AMOUNT],
                        p[self.P_START] - datetime.timedelta(days=rng.randint(5, 60)), p[self.P_START], p[self.P_END],
                        p[self.P_COMPLETED], status, p[self.P_BUILDER], p[self.P_GC], regulator, person_name(rng), mobile(rng),
-                       rng.random() < 0.93, rng.random() < 0.85, p[self.P_MONITORING], score, today if active else None)
+                       rng.random() < 0.93, rng.random() < 0.85, p[self.P_MONITORING], score, today if active else None,
+                       Decimal("0.00"))  # wages owed: set from the payroll lines once they are written (gen_payroll)
 
         self.loader.load(Project, ["id", "created", "last_updated", "code", "name", "region", "township", "address",
                                    "investment_type", "industry", "contract_amount", "contract_signed_on", "start_date",
                                    "planned_end_date", "completed_on", "status", "builder", "general_contractor", "regulator",
                                    "wage_officer_name", "wage_officer_phone", "injury_insurance", "payment_guarantee",
-                                   "monitoring_required", "compliance_score", "compliance_evaluated_on"], rows())
+                                   "monitoring_required", "compliance_score", "compliance_evaluated_on", "wages_owed"], rows())
         self.loader.load(DedicatedAccount, ["id", "created", "last_updated", "project", "bank_name", "account_number",
                                             "opened_on", "closed_on"], accounts)
         self.loader.load(WageDeposit, ["id", "created", "last_updated", "project", "form", "amount", "deposited_on", "exempt",
