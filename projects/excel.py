@@ -57,7 +57,8 @@ from wagecase.core.validators import (
 from .choices import InvestmentType, PaidVia, ProjectStatus
 from .models import Employment, Payroll, PayrollLine, Project, WorkTeam
 from .services import (
-    check_period, enterprise_get_or_create, payroll_upsert, project_refresh, project_save, roster_register_many,
+    RosterLookup, check_period, enterprise_get_or_create, payroll_upsert, project_refresh, project_save,
+    roster_register_many,
 )
 
 INSTRUCTIONS_SHEET = "说明"
@@ -68,6 +69,7 @@ PROGRESS_EVERY = 250  # rows between two progress reports (each is one UPDATE of
 TEMPLATE_ROWS = 2000  # rows of the template prepared with formats and drop-down lists
 BATCH = 500  # codes / ID numbers looked up per query
 CHUNK = 5000  # rows read, checked and applied together by the streaming imports (the roster)
+FIRST_CHUNK = 1000  # the roster import's first chunk: smaller, so the server has rows to write sooner
 
 # Recognised Chinese spellings of choice values, first one shown in the templates' drop-down lists.
 # Input spellings (not display strings): the gettext labels, in Chinese and English, and the
@@ -627,6 +629,7 @@ class SheetReader:
                         raise FileError(_("The header row lacks the columns: %(names)s.") % {"names": "、".join(missing)},
                                         row=number)
                     self.mapping, self.header_row, self.meta = mapping, number, meta
+                    self.sheet = sheet
                     self.estimated_rows = max((sheet.end[0] + 1 if sheet.end else number) - number, 0)
                     self._rows = rows
                     return self
@@ -654,6 +657,21 @@ class SheetReader:
                 yield number, {key: (values[index] if index < width else None) for index, key in items}
         finally:
             self.close()
+
+    def column_values(self, key):
+        """The raw cells of one column below the header row (at most MAX_ROWS of them), from a second
+        pass over the loaded sheet (~30 ms for 20,000 rows): for what an import looks up for the
+        whole file before its rows are parsed."""
+        index = next((i for i, k in self.mapping.items() if k == key), None)
+        if index is None:
+            return []
+        values = []
+        for number, row in enumerate(self.sheet.iter_rows(), start=1):
+            if number > self.header_row and index < len(row):
+                values.append(row[index])
+                if len(values) >= MAX_ROWS:
+                    break
+        return values
 
     def close(self):
         self._rows = None
@@ -931,7 +949,13 @@ def import_roster_file(source, user, *, project, progress=None, file_name=None):
         state = {"seen": {}, "employers": {}, "teams": None, "rows": 0}
         with change_context(source=ChangeSource.IMPORT, user=user, label=label), transaction.atomic(), \
                 copy_pipeline(), PausedCollector() as collector:
-            for chunk in _parsed_chunks(reader, ROSTER_COLUMNS, result, ticker):
+            # Looked up for the whole file before the first COPY: the workers and employers named, and
+            # keys for as many new rows as the file has (no query between two chunks, see RosterLookup).
+            lookup = RosterLookup(target, id_numbers=_cell_values(reader, "id_number", _lookup_id_number),
+                                  expected_rows=reader.estimated_rows)
+            _employers(state, _cell_values(reader, "employer_uscc", _lookup_uscc))
+            # A small first chunk: the server starts writing sooner.
+            for chunk in _parsed_chunks(reader, ROSTER_COLUMNS, result, ticker, first=FIRST_CHUNK):
                 collector.collect()  # what the previous chunk left in cycles (see PausedCollector)
                 state["rows"] += len(chunk)
                 plans = _check_roster(chunk, target, result, state)
@@ -949,7 +973,7 @@ def import_roster_file(source, user, *, project, progress=None, file_name=None):
                 # No savepoint per chunk: the import is one transaction that any error rolls back, and
                 # without one the pipeline sends this chunk's rows while the next chunk is parsed.
                 created, updated = roster_register_many(project=target, refresh=False, entries=entries,
-                                                        savepoint=False)
+                                                        savepoint=False, lookup=lookup)
                 result.created += created
                 result.updated += updated
                 ticker.advance(len(chunk))
@@ -981,29 +1005,57 @@ def _team(project, data, employer, state):
     return team
 
 
-def _parsed_chunks(reader, columns, result, ticker, size=None):
-    """_parse_rows, CHUNK rows at a time: lists of (row number, {key: value}, {failed keys})."""
+def _parsed_chunks(reader, columns, result, ticker, size=None, first=None):
+    """_parse_rows, CHUNK rows at a time (`first` rows in the first chunk): lists of
+    (row number, {key: value}, {failed keys})."""
     size = size or CHUNK
+    limit = first or size
     by_key = {c.key: c for c in columns}
     chunk = []
     for number, raw in reader.rows():
         chunk.append(_parse_row(by_key, number, raw, result))
         ticker.tick()
-        if len(chunk) >= size:
+        if len(chunk) >= limit:
             yield chunk
-            chunk = []
+            chunk, limit = [], size
     if chunk:
         yield chunk
+
+
+def _cell_values(reader, key, normalize):
+    """The normalized values of a column's cells, those that normalize (None: left out)."""
+    values = (normalize(value) for value in reader.column_values(key))
+    return {value for value in values if value}
+
+
+def _lookup_id_number(value):
+    """An ID cell as parse_id_number reads it, without its checks (a cell they refuse is reported
+    when its row is parsed; looking it up finds nothing)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return normalize_id_number(_text(value)).upper()
+
+
+def _lookup_uscc(value):
+    try:
+        return None if _blank(value) else _parse_uscc(_text(value))
+    except ValidationError:
+        return None
+
+
+def _employers(state, usccs):
+    """Look up the enterprises of the USCCs not looked up yet (None for those not registered)."""
+    usccs = set(usccs) - set(state["employers"])
+    for chunk in _chunks(usccs):
+        found = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=chunk)}
+        state["employers"].update({uscc: found.get(uscc) for uscc in chunk})
 
 
 def _check_roster(rows, project, result, state):
     """Check a chunk of parsed rows against the database; the plans [(row number, data, employer)]
     of the rows without errors. `state` carries what spans chunks (IDs seen, employers found)."""
     headers = ROSTER_FIELD_HEADERS
-    usccs = {data["employer_uscc"] for _n, data, _f in rows if data.get("employer_uscc")} - set(state["employers"])
-    for chunk in _chunks(usccs):
-        found = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=chunk)}
-        state["employers"].update({uscc: found.get(uscc) for uscc in chunk})
+    _employers(state, (data["employer_uscc"] for _n, data, _f in rows if data.get("employer_uscc")))
     seen, plans = state["seen"], []
     for number, data, failed in rows:
         errors_before = result.error_count

@@ -456,6 +456,7 @@ def test_roster_import_crashing_in_its_last_chunk_rolls_back_the_chunks_applied(
 
     project = make_project()
     monkeypatch.setattr(excel, "CHUNK", 3)
+    monkeypatch.setattr(excel, "FIRST_CHUNK", 3)
     rows = [roster_row(id_number, name=f"工人{n}") for n, id_number in enumerate(unique_ids(rng, 7))]
     original, calls = excel.roster_register_many, []
 

@@ -228,3 +228,33 @@ def test_update_rows_leaves_json_fields_to_django(db):
     else:
         assert update_rows(Enterprise, [], ["roles"]) is None  # a JSONField
         assert update_rows(Enterprise, [], ["name"]) == 0
+
+
+@pytest.mark.django_db
+def test_id_pool_reserves_once_then_takes_what_it_is_asked():
+    from django.db import connection
+
+    from projects.models import Worker
+    from wagecase.core.bulk import IdPool
+
+    pool = IdPool(Worker, reserve=10)
+    if connection.vendor != "postgresql":
+        assert pool.take(3) is None  # elsewhere the rows get their keys when inserted
+        return
+    assert pool.take(0) is None
+    calls, original = [], next_ids
+
+    import wagecase.core.bulk as bulk
+
+    def counting(model, count):
+        calls.append(count)
+        return original(model, count)
+
+    bulk.next_ids = counting
+    try:
+        first, second, third = pool.take(4), pool.take(6), pool.take(5)
+    finally:
+        bulk.next_ids = original
+    assert calls == [10, 5]  # the reserve, then only what was missing
+    keys = first + second + third
+    assert len(set(keys)) == 15 and first + second == sorted(first + second)

@@ -488,11 +488,95 @@ def test_the_roster_import_applies_its_chunks_with_collection_paused(inspector, 
     from tests.projects.fixtures.workbooks import fill, roster_row, unique_ids
 
     monkeypatch.setattr(excel, "CHUNK", 3)
+    monkeypatch.setattr(excel, "FIRST_CHUNK", 2)
     project = make_project()
     rows = [roster_row(id_number, name=f"工人{n}") for n, id_number in enumerate(unique_ids(rng, 7))]
-    original, states, collected = excel.roster_register_many, [], []
-    monkeypatch.setattr(excel, "roster_register_many", lambda **kwargs: (states.append(gc.isenabled()), original(**kwargs))[1])
+    original, states, collected, sizes = excel.roster_register_many, [], [], []
+    monkeypatch.setattr(excel, "roster_register_many", lambda **kwargs: (
+        states.append(gc.isenabled()), sizes.append(len(kwargs["entries"])), original(**kwargs))[2])
     monkeypatch.setattr(excel.PausedCollector, "collect", lambda self: collected.append(1) or 0)
     result = excel.import_roster_file(fill("roster", rows, meta={"项目编号": project.code}), inspector, project=project)
     assert result["created"] == 7 and states == [False, False, False] and len(collected) == 3
+    assert sizes == [2, 3, 2]  # a smaller first chunk, then CHUNK rows at a time
     assert gc.isenabled()
+
+
+def test_the_roster_import_looks_up_the_whole_file_before_its_first_chunk(inspector, make_project, make_enterprise, rng,
+                                                                           monkeypatch):
+    """A file that names a worker on the roster (updated), one registered on another project (a new
+    entry, the person's name replaced) and new people, over several chunks: the workers and employers
+    are looked up once for the file (RosterLookup), and the results are those of one registration per row."""
+    from projects import excel, services
+    from tests.projects.fixtures.workbooks import fill, roster_row, unique_ids
+
+    monkeypatch.setattr(excel, "CHUNK", 3)
+    monkeypatch.setattr(excel, "FIRST_CHUNK", 2)
+    project, other = make_project(), make_project()
+    ids = unique_ids(rng, 8)
+    services.worker_register(project=project, id_number=ids[0], name="老工人", entered_on=dt.date(2026, 1, 5),
+                             contract_signed_on=dt.date(2026, 1, 4), trade="木工")
+    services.worker_register(project=other, id_number=ids[5], name="别处工人", entered_on=dt.date(2026, 1, 5),
+                             contract_signed_on=dt.date(2026, 1, 4))
+    lookups = []
+    original = services.RosterLookup.add
+    monkeypatch.setattr(services.RosterLookup, "add", lambda self, numbers: (lookups.append(set(numbers) - self.looked_up),
+                                                                             original(self, numbers))[1])
+    rows = [roster_row(id_number, name=f"工人{n}", 工种="电工") for n, id_number in enumerate(ids)]
+    result = excel.import_roster_file(fill("roster", rows, meta={"项目编号": project.code}), inspector, project=project)
+    assert (result["created"], result["updated"], result["errors"]) == (7, 1, [])
+    assert lookups[0] == set(ids) and not any(lookups[1:])  # the file at once; the chunks found theirs looked up
+    roster = {e.worker.id_number: e for e in Employment.objects.filter(project=project).select_related("worker")}
+    assert set(roster) == set(ids) and {e.trade for e in roster.values()} == {"电工"}
+    assert roster[ids[0]].worker.name == "工人0" and roster[ids[5]].worker.name == "工人5"
+    assert Worker.objects.filter(id_number__in=ids).count() == 8  # the registered two were not created again
+    assert Employment.objects.filter(project=other, worker__id_number=ids[5]).exists()
+
+
+def test_the_roster_import_sends_its_chunks_without_waiting_for_the_server(inspector, make_project, rng, monkeypatch):
+    """On PostgreSQL the chunks' COPYs go to the pipeline's writer while the next chunk is read: no
+    statement between two chunks makes the import wait for the COPYs handed over (the lookups and the
+    keys were taken before the first). The one wait is the project's refresh after the last chunk."""
+    from django.db import connection
+
+    from projects import excel
+    from tests.projects.fixtures.workbooks import fill, roster_row, unique_ids
+    from wagecase.core.bulk import CopyPipeline
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY pipeline: PostgreSQL only")
+    monkeypatch.setattr(excel, "CHUNK", 4)
+    monkeypatch.setattr(excel, "FIRST_CHUNK", 2)
+    project = make_project()
+    rows = [roster_row(id_number, name=f"工人{n}") for n, id_number in enumerate(unique_ids(rng, 14))]
+    waits, original = [], CopyPipeline.drain
+
+    def drain(self):
+        if self.pending:
+            waits.append(len(self.pending))
+        return original(self)
+
+    monkeypatch.setattr(CopyPipeline, "drain", drain)
+    result = excel.import_roster_file(fill("roster", rows, meta={"项目编号": project.code}), inspector, project=project)
+    assert (result["created"], result["errors"]) == (14, [])
+    # 4 chunks (2 + 4 + 4 + 4 rows), each 4 COPYs (workers, entries, their change records): all
+    # handed over before anything waited for them.
+    assert waits == [16]
+    assert Employment.objects.filter(project=project).count() == 14
+
+
+def test_a_roster_lookup_shared_by_calls_sees_the_workers_an_earlier_call_registered(make_project, rng):
+    """An ID registered through a lookup and met again in a later call (not the import's case: it
+    refuses a repeated ID) is looked up again: its entry is updated, not inserted twice."""
+    from projects import services
+    from tests.projects.fixtures.workbooks import unique_ids
+
+    project = make_project()
+    (id_number,) = unique_ids(rng, 1)
+    entry = {"id_number": id_number, "name": "王五", "phone": "", "trade": "木工", "employer": None, "team": None,
+             "contract_signed_on": dt.date(2026, 2, 1), "entered_on": dt.date(2026, 2, 2), "exited_on": None,
+             "daily_wage": Decimal("300")}
+    lookup = services.RosterLookup(project, id_numbers=[id_number], expected_rows=2)
+    assert services.roster_register_many(project=project, entries=[entry], lookup=lookup) == (1, 0)
+    assert services.roster_register_many(project=project, entries=[{**entry, "trade": "电工"}], lookup=lookup) == (0, 1)
+    (stored,) = Employment.objects.filter(project=project)
+    assert stored.trade == "电工" and Worker.objects.filter(id_number=id_number).count() == 1

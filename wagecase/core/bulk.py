@@ -284,6 +284,27 @@ def next_ids(model, count):
         return [row[0] for row in cursor.fetchall()]
 
 
+class IdPool:
+    """Primary keys of a model taken ahead, for a bulk path that writes in chunks inside
+    copy_pipeline(): the first take() reserves `reserve` keys at once (the rows a file is expected
+    to hold), so the later chunks take theirs without a query, and a query is what makes the
+    pipeline wait for every COPY handed over. Keys reserved and not used are gaps in the sequence,
+    as a rolled-back insert leaves. take() returns None where keys are not taken beforehand (not
+    PostgreSQL): the rows then get theirs when inserted."""
+
+    def __init__(self, model, reserve=0):
+        self.model, self.reserve, self.free = model, reserve, []
+
+    def take(self, count):
+        if not count or not is_postgresql(self.model):
+            return None
+        if len(self.free) < count:
+            self.free.extend(next_ids(self.model, max(count - len(self.free), self.reserve - len(self.free))))
+            self.reserve = 0  # reserved once; beyond the estimate, each take asks for what it needs
+        taken, self.free = self.free[:count], self.free[count:]
+        return taken
+
+
 def insert_logged(model, objs):
     """Insert new, unsaved instances of a change-logged model and record their creation, as
     ChangeLoggedQuerySet.bulk_create does, setting each instance's pk. The instances must be
