@@ -210,8 +210,9 @@ class RosterLookup:
     parsed, with keys reserved for as many rows as the file holds: its chunks then make no query
     before their COPYs. Inside copy_pipeline() any query first waits until every COPY handed over
     is written, so with a query per chunk the server wrote one chunk while the next was being read,
-    then waited while this process formatted; without, the server writes the whole time this
-    process reads and formats (20,000 rows: 3.0 s → see the commit). An ID number not looked up
+    then waited while this process formatted; without, the server writes while this process reads
+    and formats (with the change records as json: 20,000 rows 3.20 → 2.61 s, medians of 12 runs
+    alternated with the code before, on the small bench data). An ID number not looked up
     beforehand is looked up when met; one registered through this lookup is looked up again if met
     again (the database has it then), so a lookup stays right however the calls share it."""
 

@@ -182,3 +182,26 @@ def test_the_log_is_indexed_for_a_users_newest_records_and_not_per_request(db, m
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "objectchange_user_idx" in plan, plan
+
+
+def test_change_data_keeps_the_model_field_order_and_reads_back_as_written(make_enterprise):
+    """The before/after documents are stored as written (PostgreSQL `json`, not `jsonb`): the fields
+    come back in the model's order, which is the order the history lists them in, and as the same
+    values, whether the record was saved by the ORM or sent by COPY (the bulk path)."""
+    from django.db import connection
+
+    from projects.models import Worker
+    from wagecase.core.bulk import insert_logged_rows
+
+    enterprise = make_enterprise(name="天水丙建筑工程有限公司")
+    (record,) = changes_for(enterprise)
+    expected = enterprise.changelog_data()
+    assert list(record.postchange_data) == list(expected) and record.postchange_data == expected
+    (pk,) = insert_logged_rows(Worker, [{"id_number": "11010519491231002X", "name": "赵六", "phone": ""}], reprs=["赵六"])
+    (bulk_record,) = changes_for(Worker.objects.get(pk=pk))
+    assert list(bulk_record.postchange_data) == list(Worker.objects.get(pk=pk).changelog_data())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'core_objectchange' "
+                           "AND column_name IN ('prechange_data', 'postchange_data')")
+            assert {row[0] for row in cursor.fetchall()} == {"json"}
