@@ -45,7 +45,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, WorkbookClosed
 
-from wagecase.core.bulk import PausedCollector, copy_pipeline
+from wagecase.core.bulk import PausedCollector, copy_pipeline, foreign_keys_checked_per_statement
 from wagecase.core.choices import ChangeSource, EnterpriseRole, Industry
 from wagecase.core.context import change_context
 from wagecase.core.models import Enterprise, Job, Region
@@ -948,7 +948,7 @@ def import_roster_file(source, user, *, project, progress=None, file_name=None):
         _check_meta_project(reader, target)
         state = {"seen": {}, "employers": {}, "teams": None, "rows": 0}
         with change_context(source=ChangeSource.IMPORT, user=user, label=label), transaction.atomic(), \
-                copy_pipeline(), PausedCollector() as collector:
+                foreign_keys_checked_per_statement(Employment), copy_pipeline(), PausedCollector() as collector:
             # Looked up for the whole file before the first COPY: the workers and employers named, and
             # keys for as many new rows as the file has (no query between two chunks, see RosterLookup).
             lookup = RosterLookup(target, id_numbers=_cell_values(reader, "id_number", _lookup_id_number),

@@ -258,3 +258,4 @@ def test_id_pool_reserves_once_then_takes_what_it_is_asked():
     assert calls == [10, 5]  # the reserve, then only what was missing
     keys = first + second + third
     assert len(set(keys)) == 15 and first + second == sorted(first + second)
+

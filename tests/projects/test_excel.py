@@ -580,3 +580,33 @@ def test_a_roster_lookup_shared_by_calls_sees_the_workers_an_earlier_call_regist
     assert services.roster_register_many(project=project, entries=[{**entry, "trade": "电工"}], lookup=lookup) == (0, 1)
     (stored,) = Employment.objects.filter(project=project)
     assert stored.trade == "电工" and Worker.objects.filter(id_number=id_number).count() == 1
+
+
+@pytest.mark.django_db
+def test_foreign_keys_checked_per_statement_inside_the_block_and_at_commit_again_after(make_project):
+    from django.db import IntegrityError, connection, transaction
+
+    from wagecase.core.bulk import foreign_keys_checked_per_statement
+
+    if connection.vendor != "postgresql":
+        pytest.skip("deferred constraints: PostgreSQL only")
+    project = make_project()
+    missing = (Worker.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 10_000
+
+    def bad_entry():
+        from django.db.models import QuerySet  # unlogged: the change record would look the worker up
+
+        QuerySet(model=Employment).bulk_create([Employment(project=project, worker_id=missing, entered_on=dt.date(2026, 3, 1))])
+
+    with pytest.raises(IntegrityError), transaction.atomic(), foreign_keys_checked_per_statement(Employment):
+        bad_entry()  # checked at the end of the statement: raised here, inside the block
+        pytest.fail("the missing worker was not reported at its statement")
+    with transaction.atomic():
+        with foreign_keys_checked_per_statement(Employment):
+            pass
+        sid = transaction.savepoint()
+        bad_entry()  # deferred again: accepted until the constraints are checked
+        with pytest.raises(IntegrityError):
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.savepoint_rollback(sid)

@@ -164,6 +164,42 @@ def copy_pipeline(using=DEFAULT_DB_ALIAS):
         pipeline.executor.shutdown(wait=True)  # after an error too: the rollback must not meet a COPY
 
 
+_FOREIGN_KEYS = {}
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_per_statement(model, using=DEFAULT_DB_ALIAS):
+    """Within the block, the model's foreign keys are checked at the end of each statement that
+    writes its rows instead of at commit (SET CONSTRAINTS … IMMEDIATE; Django declares them
+    DEFERRABLE INITIALLY DEFERRED), then deferred again. PostgreSQL only; elsewhere nothing changes.
+
+    The checks cost the same either way (one per key and row: 80,000 for a 20,000-row roster), but
+    at commit they run after the import has finished reading, with nothing left to overlap: 0.8 s
+    of 2.9 s per 20,000 rows. Checked per COPY, they run on the pipeline's writer while the next
+    chunk is read. A violation is then raised at the statement after that COPY, in the block."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if table not in _FOREIGN_KEYS:
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' "
+                           "AND condeferrable ORDER BY conname", [table])
+            _FOREIGN_KEYS[table] = [row[0] for row in cursor.fetchall()]
+        names = ", ".join(connection.ops.quote_name(name) for name in _FOREIGN_KEYS[table])
+        if not names:
+            yield
+            return
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+    yield
+    # Not after an error, nor when the block marked its transaction for rollback (an import with
+    # errors): it is being rolled back, and the setting goes with it.
+    if not connection.needs_rollback:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
+
 class PausedCollector:
     """Python's automatic cyclic garbage collection paused for a bulk path, which collects the young
     generations itself with collect(), once per chunk.
