@@ -140,6 +140,38 @@ def test_copy_pipeline_error_is_raised_at_the_end_of_the_block_without_a_stateme
     assert not Worker.objects.filter(id_number__in=[row["id_number"] for row in rows]).exists()
 
 
+
+@pytest.mark.django_db
+def test_copy_pipeline_holds_at_most_max_pending_copies_and_keeps_the_first_error(monkeypatch):
+    """When the server falls behind, handing over one more COPY waits for the oldest: the pipeline
+    holds MAX_PENDING texts, not a file's. A COPY that failed while waited for is still raised."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import IntegrityError, transaction
+
+    from projects.models import Worker
+    from wagecase.core.bulk import CopyPipeline, copy_pipeline, insert_logged_rows
+
+    _postgresql_only()
+    monkeypatch.setattr(CopyPipeline, "MAX_PENDING", 2)
+    ContentType.objects.get_for_model(Worker)
+    batches = [_workers(4, start=300 + 10 * n) for n in range(4)]
+    with transaction.atomic(), copy_pipeline() as pipeline:
+        ids = []
+        for rows in batches:
+            ids += insert_logged_rows(Worker, rows, reprs=[row["name"] for row in rows], ids=next_ids(Worker, 4))
+            assert len(pipeline.pending) <= 2
+        assert Worker.objects.filter(pk__in=ids).count() == 16
+    rows, keys = _workers(3, start=400), next_ids(Worker, 10)
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), copy_pipeline() as pipeline:
+            insert_logged_rows(Worker, rows + rows[:1], reprs=["甲", "乙", "丙", "甲"], ids=keys[:4])  # fails
+            for n in range(3):  # no statement: each waits for room, and keeps the failed COPY
+                more = _workers(2, start=500 + 10 * n)
+                insert_logged_rows(Worker, more, reprs=["丁", "戊"], ids=keys[4 + 2 * n:6 + 2 * n])
+            assert pipeline.pending[0].exception() is not None
+    assert not Worker.objects.filter(id_number__in=[row["id_number"] for row in rows]).exists()
+
+
 def test_paused_collector_stops_automatic_collection_and_collects_on_demand():
     import gc
     import weakref

@@ -100,6 +100,11 @@ class CopyPipeline:
     Not around a server-side cursor (QuerySet.iterator() on PostgreSQL): its fetches do not pass
     through the execute wrapper, so one could meet a COPY on the connection."""
 
+    # COPYs handed over and not yet written, at most: when the server falls behind, the next one waits
+    # for the oldest, so what is held in memory is two chunks' text (a chunk is four COPYs), not a
+    # file's. The wait costs nothing then: the server is what the import waits for anyway.
+    MAX_PENDING = 8
+
     def __init__(self, connection):
         from concurrent.futures import ThreadPoolExecutor
 
@@ -108,6 +113,7 @@ class CopyPipeline:
         self.pending = []
 
     def submit(self, sql, text):
+        self._wait_for_room()
         raw = self.connection.connection
         data = text.encode()
 
@@ -119,6 +125,13 @@ class CopyPipeline:
                 cursor.copy_expert(sql, io.BytesIO(data), size=max(len(data), 1))
 
         self.pending.append(self.executor.submit(send))
+
+    def _wait_for_room(self):
+        while len(self.pending) >= self.MAX_PENDING:
+            oldest = self.pending[0]
+            if oldest.exception() is not None:  # waits for it; its error is raised by drain()
+                return
+            self.pending.pop(0)
 
     def drain(self):
         """Wait for every COPY handed over; raise the first one's error, as Django's would be raised."""
