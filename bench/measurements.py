@@ -755,7 +755,7 @@ def import_measurements(user, subjects, rows_wanted, workdir, log):
     class Rollback(Exception):
         pass
 
-    def ours():
+    def ours(before_rollback=None):
         created = 0
         try:
             with transaction.atomic():
@@ -768,6 +768,8 @@ def import_measurements(user, subjects, rows_wanted, workdir, log):
                 # the end of the transaction (Django's constraints are DEFERRABLE INITIALLY DEFERRED).
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                if before_rollback is not None:
+                    before_rollback()
                 raise Rollback  # leave the database as it was for the next repetition and measurement
         except Rollback:
             pass
@@ -796,13 +798,74 @@ def import_measurements(user, subjects, rows_wanted, workdir, log):
     # Three timed runs, the median reported, at every scale: one 100,000-row run took 10.7 s in one
     # try and 13.9 s in the next on the same shared 2-vCPU machine with nothing else changed.
     heavy = rows_wanted >= 20_000
+    writes = []
+
+    def replay():
+        if not writes:  # on the first run (a warm-up): one more import, to see what it writes
+            log("  capturing what the import writes")
+            writes.extend(capture_import_writes(ours))
+        return replay_writes(writes)
+
     return [Measurement(
         "roster_import", ours, sql, warmup=0 if heavy else 1, reps=3, sql_warmup=1, sql_reps=5,
         targets={"target_rows_per_s": IMPORT_TARGET_ROWS_PER_S}, rows=len(rows), track_memory=True,
         note=f"projects.excel.import_roster_file on {len(chunks)} .xlsx file(s) of ≤ {ROSTER_FILE_ROWS:,} rows (the "
              "import's MAX_ROWS), new workers, one transaction rolled back afterwards (its deferred foreign-key "
              "checks run first, as a commit runs them), vs COPY of the same rows into a "
-             "temporary table; peak_mem_mb = resident-memory growth during the import")]
+             "temporary table; peak_mem_mb = resident-memory growth during the import"),
+        Measurement(
+            "roster_import_writes", replay, sql, warmup=1, reps=5, sql_warmup=1, sql_reps=5,
+            rows=len(rows), teardown=writes.clear,
+            note="the database's share of roster_import, without Python: the rows the import wrote (its teams, "
+                 "workers, roster entries and their change records, captured from its COPYs) sent again by COPY "
+                 "into their tables, with their indexes and foreign-key checks, one transaction rolled back; "
+                 "no target: the floor under roster_import on this machine")]
+
+
+def capture_import_writes(run_import):
+    """Run the import once (rolled back like every run) and keep what it wrote: the teams it created
+    (saved by the ORM; kept with their keys, which the roster entries name) and every COPY it sent,
+    in order, as [(statement, text)]."""
+    from django.db import connection
+
+    from wagecase.core import bulk
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM projects_workteam")
+        before = cursor.fetchone()[0]
+    copies, teams = [], io.StringIO()
+    submit = bulk.CopyPipeline.submit
+
+    def capture(self, sql, text):
+        copies.append((sql, text))
+        return submit(self, sql, text)
+
+    def read_teams():
+        with connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY (SELECT * FROM projects_workteam WHERE id > {int(before)}) TO STDOUT", teams)
+
+    bulk.CopyPipeline.submit = capture
+    try:
+        run_import(read_teams)
+    finally:
+        bulk.CopyPipeline.submit = submit
+    return [("COPY projects_workteam FROM STDIN", teams.getvalue()), *copies]
+
+
+def replay_writes(writes):
+    """The captured writes sent again by COPY in one transaction, the deferred key checks run (as a
+    commit runs them), rolled back; the number of roster entries written."""
+    from django.db import connection, transaction
+
+    entries = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, text in writes:
+            cursor.copy_expert(sql, io.StringIO(text))
+            if "projects_employment" in sql:
+                entries += text.count("\n")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.set_rollback(True)
+    return entries
 
 
 def export_measurements(rows_wanted, log):
@@ -895,7 +958,7 @@ def run_all(*, scale, only=(), log=print):
         (("zero_clearance_province", "zero_clearance_city"),
          lambda: zero_clearance_measurements(client, subjects, warmup, reps)),
         (("weekly_report_city",), lambda: report_measurements(subjects, heavy_warmup, heavy_reps)),
-        (("roster_import",), lambda: import_measurements(user, subjects, import_rows, workdir, log)),
+        (("roster_import", "roster_import_writes"), lambda: import_measurements(user, subjects, import_rows, workdir, log)),
         (("roster_export_xlsx",), lambda: export_measurements(export_rows, log)),
     ]
     results = {}
