@@ -109,3 +109,22 @@ def test_board_page(campaign, day_data, client, inspector, other_inspector):
                                                          "clues_received": 1, "clues_closed": 0, "projects_inspected": 0,
                                                          "workers_paid": 0, "amount_paid": "0", "incidents": 0})
     assert bad.status_code == 400 and DailySubmission.objects.get().clues_received == 5
+
+
+def test_system_figures_count_local_days_only(make_clue):
+    """A clue belongs to the Beijing-time day it was received: the first second of a day counts,
+    the last second of the day before does not, and a day between two asked for is left out (the
+    query bounds the times by the first and last day, and keeps only the days asked for)."""
+    from wagecase.reports.daily import system_figures_many
+
+    make_clue(received_at=at("2026-11-08", 0))             # 00:00 on the 8th
+    make_clue(received_at=at("2026-11-08", 12))            # noon on the 8th
+    make_clue(received_at=at("2026-11-09", 0) - dt.timedelta(seconds=1))  # 23:59:59 on the 8th
+    make_clue(received_at=at("2026-11-09", 12))            # the 9th: not asked for
+    make_clue(received_at=at("2026-11-10", 0))             # 00:00 on the 10th
+    make_clue(received_at=at("2026-11-11", 0))             # the 11th: after the last day
+    make_clue(received_at=at("2026-11-07", 23))            # the 7th: before the first day
+    figures = system_figures_many([(HOME, D("2026-11-08")), (HOME, D("2026-11-10")), (OTHER, D("2026-11-10"))])
+    assert figures[(HOME, D("2026-11-08"))]["clues_received"] == 3
+    assert figures[(HOME, D("2026-11-10"))]["clues_received"] == 1
+    assert figures[(OTHER, D("2026-11-10"))]["clues_received"] == 0

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ def system_figures_many(pairs):
     if not pairs:
         return result
     codes, days = {code for code, _day in pairs}, {day for _code, day in pairs}
+    received, closed, occurred = (_on_days(field, days) for field in ("received_at", "closed_at", "occurred_at"))
 
     def merge(rows, key_field, day_field, **names):
         for row in rows:
@@ -60,10 +61,10 @@ def system_figures_many(pairs):
                 for name, source in names.items():
                     target[name] = row[source]
 
-    merge(Clue.objects.counted().filter(region_id__in=codes, received_at__date__in=days).order_by()
+    merge(Clue.objects.counted().filter(received, region_id__in=codes).order_by()
           .annotate(d=TruncDate("received_at")).values("region_id", "d").annotate(n=Count("pk")),
           "region_id", "d", clues_received="n")
-    merge(Clue.objects.counted().filter(region_id__in=codes, status=ClueStatus.CLOSED, closed_at__date__in=days).order_by()
+    merge(Clue.objects.counted().filter(closed, region_id__in=codes, status=ClueStatus.CLOSED).order_by()
           .annotate(d=TruncDate("closed_at")).values("region_id", "d").annotate(n=Count("pk")),
           "region_id", "d", clues_closed="n")
     merge(Inspection.objects.filter(project__region_id__in=codes, inspected_on__in=days).order_by()
@@ -73,12 +74,22 @@ def system_figures_many(pairs):
           .values("case__region_id", "paid_on")
           .annotate(w=Coalesce(Sum("workers"), 0), a=Coalesce(Sum("amount"), Decimal("0"))),
           "case__region_id", "paid_on", workers_paid="w", amount_paid="a")
-    merge(Incident.objects.filter(region_id__in=codes, occurred_at__date__in=days).order_by()
+    merge(Incident.objects.filter(occurred, region_id__in=codes).order_by()
           .annotate(d=TruncDate("occurred_at")).values("region_id", "d").annotate(n=Count("pk")),
           "region_id", "d", incidents="n")
     for pair in pairs:
         result[pair]["amount_paid"] = Decimal(result[pair]["amount_paid"]).quantize(Decimal("0.01"))
     return result
+
+
+def _on_days(field, days):
+    """A time field on one of `days` (local dates): `__date__in`, which an index cannot serve (it
+    converts every row's time), bounded by the first day's start and the last day's end, which an
+    index on the time (or the region and the time) can."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(min(days), datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(max(days) + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end, f"{field}__date__in": days})
 
 
 def differences(submitted, system):
