@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CreditRating, DepartmentKind, EnterpriseRole, JobStatus, RegionLevel, Role
-from .models import Department, Enterprise, Job, ObjectChange, PiiAccessLog, PolicyValue, Region, User
+from .models import Department, Enterprise, Job, PiiAccessLog, PolicyValue, Region, User
 from .policy import POLICIES
 from .workdays import within_days
 
@@ -87,17 +87,6 @@ class DepartmentFilterSet(SearchFilterSet):
     class Meta:
         model = Department
         fields = ["q", "kind", "region_code"]
-
-
-class ObjectChangeFilterSet(django_filters.FilterSet):
-    time_after = LocalDateFilter(field_name="time", edge="from", label=_("From"))
-    time_before = LocalDateFilter(field_name="time", edge="to", label=_("To"))
-    user_name = django_filters.CharFilter(lookup_expr="icontains", label=_("User"))
-    request_id = django_filters.UUIDFilter(label=_("Request id"))
-
-    class Meta:
-        model = ObjectChange
-        fields = ["action", "source", "user_name", "request_id", "time_after", "time_before"]
 
 
 class PiiAccessLogFilterSet(django_filters.FilterSet):
