@@ -625,19 +625,32 @@ def make_plan(rng, ctx, count=CLUE_COUNT):
     with_project = [p for p in originals if p.fields.get("project")]
     originals = with_project if len(with_project) >= duplicates else originals
     for original in rng.sample(originals, min(duplicates, len(originals))):
-        day = ctx.local_date(original.received_at) + _days(rng.randint(3, 25))
-        channel = rng.choice([c for c in ("hotline_12345", "national_platform", "letter_visit", "hotline_12333") if c != original.channel])
-        plan = new_plan(rng, ctx, day, ClueCategory.DUPLICATE, county=original.region, channel=channel)
-        keep = {k: original.fields[k] for k in ("complainant_name", "complainant_phone", "complainant_id_number", "project",
-                                                "employer_name", "employer_uscc", "workers_involved", "amount_claimed")}
-        plan.fields.update(keep)
-        plan.fields["description"] = "此前已反映过，至今未解决，再次反映：" + original.fields["description"]
-        plan.duplicate_of = original
-        plan.receiver = original.receiver or ctx.handler(original.region, rng, channel)
-        plan_steps(rng, ctx, plan)
-        plans.append(plan)
+        plans.append(plan_duplicate(rng, ctx, original))
     plans.sort(key=lambda p: p.received_at)
     return plans
+
+
+def plan_duplicate(rng, ctx, original):
+    """The same person complains again, days later, through another channel: a clue merged into
+    `original` once accepted."""
+    offset = rng.randint(3, 25)
+    channel = rng.choice([c for c in ("hotline_12345", "national_platform", "letter_visit", "hotline_12333") if c != original.channel])
+    plan = new_plan(rng, ctx, ctx.local_date(original.received_at) + _days(offset), ClueCategory.DUPLICATE,
+                    county=original.region, channel=channel)
+    while plan.received_at <= original.received_at:
+        # An office-hours channel takes the last working day: days later across a holiday (National
+        # Day) that can be the original's own day, earlier in it. The repeat comes after the original.
+        offset += 1
+        plan = new_plan(rng, ctx, ctx.local_date(original.received_at) + _days(offset), ClueCategory.DUPLICATE,
+                        county=original.region, channel=channel)
+    keep = {k: original.fields[k] for k in ("complainant_name", "complainant_phone", "complainant_id_number", "project",
+                                            "employer_name", "employer_uscc", "workers_involved", "amount_claimed")}
+    plan.fields.update(keep)
+    plan.fields["description"] = "此前已反映过，至今未解决，再次反映：" + original.fields["description"]
+    plan.duplicate_of = original
+    plan.receiver = original.receiver or ctx.handler(original.region, rng, channel)
+    plan_steps(rng, ctx, plan)
+    return plan
 
 
 # --- Writing through the services ----------------------------------------------------------------

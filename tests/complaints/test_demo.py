@@ -211,3 +211,20 @@ def test_the_plan_is_reproducible(seeded, db):
                 for p in clues_demo.make_plan(random.Random(5), ctx, 60)]
 
     assert plan() == plan()
+
+
+def test_a_repeat_complaint_comes_after_the_original(seeded, db):
+    """A repeat is planned days after its original, on the last working day when its channel keeps
+    office hours (a letter): days after the 30th of September that is the 30th itself, across
+    National Day, and it fell earlier that day than the original; the seeding then merged a clue
+    into one not written yet and failed (on 2026-12-04, at 22:00)."""
+    tz = timezone.get_current_timezone()
+    ctx = clues_demo.Context(datetime.date(2026, 12, 4), datetime.datetime(2026, 12, 4, 22, 15, tzinfo=tz))
+    late = datetime.datetime(2026, 9, 30, 17, 20, tzinfo=tz)  # the last working day before the holiday
+    for seed in range(120):
+        rng = random.Random(seed)
+        original = clues_demo.new_plan(rng, ctx, late.date(), ClueCategory.WAGE_ARREARS, channel="window")
+        original.received_at = late
+        repeat = clues_demo.plan_duplicate(rng, ctx, original)
+        assert repeat.received_at > original.received_at, seed
+        assert repeat.duplicate_of is original and repeat.category == ClueCategory.DUPLICATE
