@@ -346,6 +346,15 @@ def test_export_button_creates_a_job_with_only_in_scope_rows(client, inspector, 
     assert {row[id_column] for row in body} == {mask_id_number(e.legal_representative_id_number) for e in mine}
 
 
+def test_xlsx_files_are_written_through_lxml():
+    """openpyxl writes through lxml when it is installed (pyproject); without it, through its own
+    pure-Python serializer: an export of 20,000 roster entries took 10.7 s instead of 8.8 s."""
+    import openpyxl
+    from openpyxl.xml.functions import xmlfile
+
+    assert openpyxl.LXML is True and xmlfile.__module__.startswith("lxml")
+
+
 def test_export_follows_the_filter(client, inspector, make_enterprise, django_capture_on_commit_callbacks):
     wanted = make_enterprise(region=HOME, name="独一无二劳务有限公司")
     make_enterprise(region=HOME)
