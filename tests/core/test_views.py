@@ -3,6 +3,7 @@ regions and users, plus personal data, history, journal, exports, jobs, scope an
 import io
 import itertools
 import random
+import re
 
 import openpyxl
 import pytest
@@ -451,6 +452,16 @@ def test_home_page_renders_for_each_role(client, make_user, make_department, mak
     assert {"jurisdiction", "recent_changes"} <= {panel.name for panel, _html in response.context["panels"]}
     counts = {str(c["label"]): c["count"] for c in _panel_context(user, "jurisdiction")["counts"]}
     assert counts[str(Enterprise._meta.verbose_name_plural)] == 1
+
+
+def test_page_titles_name_the_page_then_the_system(client, inspector):
+    """The browser tab reads "首页 · 根治欠薪案件管理系统" (the separator was left out on the home page,
+    which ran the two together: "首页根治欠薪案件管理系统")."""
+    client.force_login(inspector)
+    for name, page in (("home", "首页"), ("complaints:clue_list", "线索")):
+        html = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+        assert title == f"{page} · 根治欠薪案件管理系统"
 
 
 def _panel_context(user, name):
