@@ -464,6 +464,19 @@ def test_page_titles_name_the_page_then_the_system(client, inspector):
         assert title == f"{page} · 根治欠薪案件管理系统"
 
 
+def test_join_clauses_drops_each_sentences_stop():
+    from django.utils import translation
+
+    from wagecase.core.templatetags.ui import join_clauses
+
+    with translation.override("zh-hans"):
+        assert join_clauses(["未按月拨付人工费用。", ("工资保证金未存储。", 30), "欠薪 1,000.00 元"]) == \
+            "未按月拨付人工费用；工资保证金未存储；欠薪 1,000.00 元"
+        assert join_clauses([]) == ""
+    with translation.override("en"):
+        assert join_clauses(["Labour costs not allocated.", "No deposit"]) == "Labour costs not allocated; No deposit"
+
+
 def _panel_context(user, name):
     from django.test import RequestFactory
 

@@ -748,6 +748,10 @@ def test_menu_and_home_panel(client, inspector, other_inspector, make_project):
     assert "project_warnings" in {panel.name for panel, _html in response.context["panels"]}
     assert "首页风险项目" in html and "外区风险项目" not in html
     active = ProjectWarning.objects.filter(project=mine, active=True)
+    # The risk's factors run on as clauses: "…费用；…", not the sentences as they are ("…费用。；…").
+    messages = [w.message for w in active]
+    assert len(messages) >= 2 and all(m.endswith("。") for m in messages)
+    assert all(m[:-1] in html for m in messages) and "。；" not in html
     from projects.menu import warnings_panel_context
 
     request = response.wsgi_request

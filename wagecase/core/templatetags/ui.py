@@ -80,6 +80,19 @@ def join_values(value, separator="、"):
 
 
 @register.filter
+def join_clauses(texts):
+    """Sentences run into one line as clauses: each text's closing stop is dropped and they are
+    joined with a semicolon, "；" in Chinese ("未按月拨付人工费用；工资保证金未存储"), "; " in English.
+    Joining the sentences as they are gave "费用。；工资…". An item may be a (text, …) tuple, as a
+    risk's (factor, points)."""
+    from django.utils.translation import get_language
+
+    chinese = (get_language() or "").startswith("zh")
+    clauses = [str(text[0] if isinstance(text, tuple) else text).strip().rstrip("。.；;") for text in texts or []]
+    return ("；" if chinese else "; ").join(clause for clause in clauses if clause)
+
+
+@register.filter
 def industry_labels(codes):
     """["housing", "transport"] → "Housing and construction、Transport" (translated labels)."""
     from wagecase.core.choices import Industry
