@@ -127,7 +127,7 @@
               "<br>" + escape(data.text.cases) + ": " + block.cases[i] + "<br><span class=\"text-body-secondary\">" + escape(data.text.click) + "</span>";
           }
         },
-        xAxis: {type: "value"},
+        xAxis: {type: "value", axisLabel: {formatter: window.wcCompactNumber}},
         yAxis: {type: "category", data: block.labels, inverse: true},
         series: [{name: data.text.amount, type: "bar", data: block.amounts, barMaxWidth: 22, itemStyle: {color: "#b22222"}}]
       },

@@ -12,6 +12,20 @@
     }
   });
 
+  // A chart axis's amounts, short in the page's language: 4,000,000 → "400万" (Chinese), "4M" (English).
+  // The full figure ran past the chart's right edge ("4,000,00"); the tooltip still gives it whole.
+  var compactFormat = null;
+  window.wcCompactNumber = function (value) {
+    if (compactFormat === null) {
+      try {
+        compactFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, {notation: "compact", maximumFractionDigits: 1});
+      } catch (error) {
+        compactFormat = new Intl.NumberFormat();
+      }
+    }
+    return compactFormat.format(value);
+  };
+
   // Confirm buttons: <button data-confirm="…">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");

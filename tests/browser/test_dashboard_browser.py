@@ -64,6 +64,10 @@ def test_dashboard_draws_its_charts(regions, live_server, browser, inspector, ma
         "c.counties.getOption().series[0].data.length, c.systems.getOption().yAxis[0].data.length];")
     assert series == [3, 1, 5]
     assert browser.execute_script("return window.__errors") == []
+    # The amount axis reads short in the page's language (the full figure ran past the chart's edge).
+    assert browser.execute_script(
+        "var f = window.wcDashboard.charts.counties.getOption().xAxis[0].axisLabel.formatter;"
+        "return [f(4000000), f(500000), f(0)];") == ["400万", "50万", "0"]
 
     # A click on the county's bar (drawn: its animation is over) opens its open cases.
     chart = browser.find_element(By.ID, "chart-counties")
