@@ -58,6 +58,20 @@ def worker_arrears(worker):
     ]
 
 
+# A compliance rate (percent) is "met" at 100, "near" from RATE_NEAR up, "short" below: the colour of
+# the rate in the "8个100%" table and of its bar there and on the dashboard (green, orange, red).
+RATE_NEAR = 90
+
+
+def rate_level(rate):
+    """"met", "near" or "short" for a rate in percent; None when there is no rate (nothing to count)."""
+    if rate is None:
+        return None
+    if rate >= 100:
+        return "met"
+    return "near" if rate >= RATE_NEAR else "short"
+
+
 def eight_rates(projects, as_of):
     """The "eight 100%" for a (scoped) queryset of projects: share in percent (1 decimal) of
     projects or workers meeting each, with numerator and denominator."""

@@ -45,7 +45,7 @@ from .models import Attendance, ProjectSubcontractor, WorkTeam
 from .models import (
     DedicatedAccount, DepositDrawdown, Employment, NoticeBoard, Payroll, Project, ProjectWarning, WageDeposit, Worker,
 )
-from .selectors import eight_rates, project_arrears, worker_arrears
+from .selectors import eight_rates, project_arrears, rate_level, worker_arrears
 from .tables import RULE_LABELS, SYSTEM_STATUS_CLASSES, ProjectTable, ProjectWarningTable, WorkerTable
 from .warnings import SEVERITY_POINTS, risk_ranking
 
@@ -938,10 +938,11 @@ class RatesView(generic.ObjectPermissionRequiredMixin, View):
         projects = form.filter_projects(self.get_restricted_queryset())
         rates = eight_rates(projects, as_of)
         rows = [
-            {"key": key, "label": label, "unit": unit, **rates[key]}
+            {"key": key, "label": label, "unit": unit, **rates[key], "level": rate_level(rates[key]["rate"])}
             for key, (label, unit) in RATE_LABELS.items()
         ]
-        chart = {"labels": [str(r["label"]) for r in rows], "rates": [r["rate"] for r in rows]}
+        chart = {"labels": [str(r["label"]) for r in rows], "rates": [r["rate"] for r in rows],
+                 "levels": [r["level"] for r in rows]}
         return render(request, self.template_name, {
             "form": form, "as_of": as_of, "rows": rows, "chart": chart,
             "region_code": (form.cleaned_data.get("region_code") if form.is_bound and form.is_valid() else "") or "",

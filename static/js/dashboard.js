@@ -105,7 +105,7 @@
         yAxis: {type: "category", data: block.labels, inverse: true},
         series: [{
           name: data.text.share_ok, type: "bar", data: block.rates, barMaxWidth: 22,
-          itemStyle: {color: function (p) { return p.value === 100 ? "#198754" : (p.value >= 80 ? "#fd7e14" : "#b22222"); }},
+          itemStyle: {color: function (p) { return window.wcRateColor(block.levels[p.dataIndex]); }},
           label: {show: true, position: "right", formatter: function (p) { return percent(p.value); }}
         }]
       },

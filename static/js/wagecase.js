@@ -26,6 +26,13 @@
     return compactFormat.format(value);
   };
 
+  // The colour of a compliance rate's bar by its level (projects.selectors.rate_level), as the
+  // .wc-rate-* text classes: met green, near orange, short red.
+  var RATE_COLORS = {met: "#198754", near: "#fd7e14", short: "#b22222"};
+  window.wcRateColor = function (level) {
+    return RATE_COLORS[level] || "#adb5bd";
+  };
+
   // Confirm buttons: <button data-confirm="…">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");

@@ -80,3 +80,22 @@ def test_dashboard_draws_its_charts(regions, live_server, browser, inspector, ma
     wait.until(EC.url_contains("/clues/cases/"))
     assert f"region_code={HOME}" in browser.current_url and "status=open" in browser.current_url
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'a[href="{case.get_absolute_url()}"]')))
+
+
+def test_rates_table_and_bars_share_their_colours(regions, live_server, browser, inspector, make_project):
+    """The "8个100%" page: a rate's text in the table and its bar in the chart have the colour of its
+    level (the table's own classes lost to Bootstrap's table-cell colour without !important)."""
+    make_project(injury_insurance=True)
+    make_project(injury_insurance=False)
+    log_in(browser, live_server, inspector)
+    browser.get(f"{live_server.url}/projects/rates/")
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda driver: driver.execute_script(
+        "var e = document.getElementById('rates-chart'); return !!(window.echarts && e && window.echarts.getInstanceByDom(e));"))
+    colours = browser.execute_script("""
+        var cell = document.querySelector('#rates-table tr[data-key="injury_insurance"] td[data-level]');
+        var chart = window.echarts.getInstanceByDom(document.getElementById('rates-chart'));
+        var keys = Array.from(document.querySelectorAll('#rates-table tr[data-key]')).map(function (r) { return r.dataset.key; });
+        var i = keys.indexOf('injury_insurance');
+        return [cell.dataset.level, getComputedStyle(cell).color, chart.getOption().series[0].itemStyle.color({dataIndex: i})];""")
+    assert colours == ["short", "rgb(178, 34, 34)", "#b22222"]

@@ -624,6 +624,13 @@ def test_risk_ranking_is_scoped_and_explained(client, inspector, make_project):
 
 # --- The "eight 100%" ------------------------------------------------------------------------------
 
+def test_rate_level_bands():
+    from projects.selectors import RATE_NEAR, rate_level
+
+    assert RATE_NEAR == 90
+    assert [rate_level(r) for r in (100.0, 99.9, 90.0, 89.9, 0.0, None)] == ["met", "near", "near", "short", "short", None]
+
+
 def test_rates_for_a_small_known_data_set(client, inspector, make_project, rng):
     as_of = D(2026, 3, 20)
     full = make_project(contract_signed_on=D(2025, 12, 1), start_date=D(2026, 1, 5), injury_insurance=True)
@@ -659,7 +666,12 @@ def test_rates_for_a_small_known_data_set(client, inspector, make_project, rng):
         "notice_board": (1, 2, 50.0),
     }
     assert response.context["chart"]["rates"] == [50.0, 50.0, 50.0, 50.0, 50.0, 100.0, 50.0, 50.0]
+    # The table's rate and the chart's bar take one colour from one level (the table was red below 100,
+    # the bar orange from 90).
+    assert response.context["chart"]["levels"] == ["short"] * 5 + ["met"] + ["short"] * 2
     html = page(response)
+    assert html.count('data-level="short"') == 7 and html.count('data-level="met"') == 1
+    assert 'class="text-end font-monospace fw-semibold wc-rate-met" data-level="met">100.0%' in html
     assert 'id="rates-data"' in html and "vendor/echarts/echarts.min.js" in html and "cdn." not in html.lower()
     # A township of the county with none of these projects; a region outside the jurisdiction is refused.
     empty = client.get(reverse("projects:rates"), {"as_of": "2026-03-20", "region_code": f"{HOME}001"}).context["rows"]

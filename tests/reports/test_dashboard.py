@@ -159,7 +159,9 @@ def test_page_hand_counted(data, client, inspector):
                     chart["systems"]["ok"])) == {"dedicated_account": 3, "real_name": 2, "contractor_payroll": 2,
                                                  "wage_deposit": 3, "notice_board": 2}
     assert chart["systems"]["rates"] == [100.0, 66.7, 66.7, 100.0, 66.7]
+    assert chart["systems"]["levels"] == ["met", "short", "short", "met", "short"]  # coloured as on the 8个100% page
     assert (chart["industries"]["ok"], chart["industries"]["total"], chart["industries"]["rates"]) == ([1, 0], [2, 1], [50.0, 0.0])
+    assert chart["industries"]["levels"] == ["short", "short"]
     assert chart["counties"]["amounts"] == [546000.0] and chart["counties"]["cases"] == [3]
 
     cases = data["cases"]

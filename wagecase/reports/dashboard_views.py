@@ -236,6 +236,7 @@ class DashboardPresenter:
 
     def system_chart(self):
         from projects.choices import SystemCode
+        from projects.selectors import rate_level
 
         systems = self.figures["systems"]
         total = systems["total"]
@@ -244,10 +245,12 @@ class DashboardPresenter:
             "ok": [systems[code] for code, _label in SystemCode.choices],
             "total": total,
             "rates": [selectors.rate(systems[code], total) for code, _label in SystemCode.choices],
+            "levels": [rate_level(selectors.rate(systems[code], total)) for code, _label in SystemCode.choices],
             "urls": [self.projects(status="in_progress", warning_system=code) for code, _label in SystemCode.choices],
         }
 
     def industry_chart(self):
+        from projects.selectors import rate_level
         from wagecase.core.choices import Industry
 
         labels = dict(Industry.choices)
@@ -256,6 +259,7 @@ class DashboardPresenter:
             "labels": [str(labels.get(r["industry"], r["industry"])) for r in rows],
             "ok": [r["ok"] for r in rows], "total": [r["total"] for r in rows],
             "rates": [selectors.rate(r["ok"], r["total"]) for r in rows],
+            "levels": [rate_level(selectors.rate(r["ok"], r["total"])) for r in rows],
             "urls": [self.projects(status="in_progress", industry=r["industry"], score_below=selectors.FULL_SCORE) for r in rows],
         }
 
