@@ -40,7 +40,7 @@ from inspections.demo import PREFIXES
 from inspections.models import DocumentPrefix
 from wagecase.core.choices import ChangeSource, CreditRating, EnterpriseRole
 from wagecase.core.context import change_context, current_context
-from wagecase.core.demo import CITY, person_name, register_seeder
+from wagecase.core.demo import CITY, not_after, person_name, register_seeder
 from wagecase.core.identifiers import make_id_number
 from wagecase.core.models import Enterprise, Region, User
 from wagecase.core.workdays import add_working_days, previous_working_day_or_same
@@ -172,7 +172,7 @@ class Context:
         t = datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=self.tz) + datetime.timedelta(minutes=rng.randint(0, 480))
         if after is not None and t <= after:
             t = after + datetime.timedelta(minutes=rng.randint(3, 40))
-        return min(t, self.now - datetime.timedelta(minutes=1))
+        return not_after(t, self.now - datetime.timedelta(minutes=1), day)
 
 
 def slots(rng, today):
@@ -497,8 +497,8 @@ def write(timeline, ctx, rng, out):
         for day, _phase, _seq, username, job, fn in sorted(timeline.steps, key=lambda s: s[:3]):
             try:
                 if job:
-                    clock.value = last = min(datetime.datetime.combine(day, datetime.time(0, 20), tzinfo=ctx.tz),
-                                             ctx.now - datetime.timedelta(minutes=1))
+                    clock.value = last = not_after(datetime.datetime.combine(day, datetime.time(0, 20), tzinfo=ctx.tz),
+                                                   ctx.now - datetime.timedelta(minutes=1), day)
                     with change_context(source=ChangeSource.TASK, label=job):
                         fn()
                     continue

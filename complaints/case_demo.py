@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from projects.demo import weighted
 from projects.models import PayrollLine, Project, ProjectSubcontractor, WageDeposit
-from wagecase.core.demo import CITY, register_seeder
+from wagecase.core.demo import CITY, not_after, register_seeder
 from wagecase.core.demo import person_name as core_person_name
 from wagecase.core.models import Enterprise, Region, User
 from wagecase.core.policy import get_policy
@@ -172,7 +172,7 @@ class Context:
         t = datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=self.tz) + datetime.timedelta(minutes=rng.randint(0, 540))
         if after is not None and t <= after:
             t = after + datetime.timedelta(minutes=rng.randint(5, 90))
-        return min(t, self.now - datetime.timedelta(minutes=1))
+        return not_after(t, self.now - datetime.timedelta(minutes=1), day)
 
     def handler(self, county, rng):
         if county == "620502":

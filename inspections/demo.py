@@ -35,7 +35,7 @@ from projects.demo import weighted
 from projects.models import Project, ProjectWarning
 from wagecase.core.choices import ChangeSource, DepartmentKind, Role
 from wagecase.core.context import change_context, current_context
-from wagecase.core.demo import CITY, COUNTIES, DEMO_PASSWORD, register_seeder
+from wagecase.core.demo import CITY, COUNTIES, DEMO_PASSWORD, not_after, register_seeder
 from wagecase.core.identifiers import make_mobile
 from wagecase.core.models import Department, Region, User
 from wagecase.core.workdays import add_working_days, is_working_day, next_new_years_eve
@@ -270,7 +270,7 @@ class Context:
         first, last = start[0] * 60 + start[1], end[0] * 60 + end[1]
         t = datetime.datetime.combine(day, datetime.time(0), tzinfo=self.tz) + datetime.timedelta(
             minutes=rng.randint(first, last), seconds=rng.randint(0, 59))
-        return min(t, self.now - datetime.timedelta(minutes=5))
+        return not_after(t, self.now - datetime.timedelta(minutes=5), day)
 
     def eligible(self, county, day):
         """Projects of the county under way on `day`."""
