@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from projects.models import Project
+from wagecase.core.money import amount_text, yuan
 from wagecase.core.policy import get_policy
 from wagecase.core.views import generic
 
@@ -341,7 +342,7 @@ def deposit_note(payment):
     if drawdown is None:
         return None
     return _("¥%(amount)s was drawn from the project's wage deposit; it must be topped up by %(day)s.") % {
-        "amount": drawdown.amount, "day": drawdown.topup_due}
+        "amount": amount_text(drawdown.amount), "day": drawdown.topup_due}
 
 
 class ArrearsCaseActionView(generic.ObjectPermissionRequiredMixin, View):
@@ -407,9 +408,9 @@ EVENT_CLASSES = {
     CaseEventType.NOTE: "secondary",
 }
 EVENT_PARAMETERS = {
-    "amount": (gettext_lazy("amount"), lambda v: f"¥{v}"),
-    "amount_owed": (gettext_lazy("amount owed"), lambda v: f"¥{v}"),
-    "outstanding": (gettext_lazy("amount outstanding"), lambda v: f"¥{v}"),
+    "amount": (gettext_lazy("amount"), yuan),
+    "amount_owed": (gettext_lazy("amount owed"), yuan),
+    "outstanding": (gettext_lazy("amount outstanding"), yuan),
     "workers_owed": (gettext_lazy("workers owed"), str),
     "workers": (gettext_lazy("workers paid"), str),
     "source": (gettext_lazy("source"), lambda v: PaymentSource(v).label if v in PaymentSource.values else v),

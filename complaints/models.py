@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel, ChangeLoggedQuerySet
 from wagecase.core.models.base import day_text
+from wagecase.core.money import yuan
 from wagecase.core.validators import validate_id_number, validate_phone, validate_uscc
 
 from .choices import (
@@ -399,7 +400,7 @@ class ArrearsCase(ChangeLoggedModel):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} · ¥{self.amount_owed}"
+        return f"{self.enterprise} · {yuan(self.amount_owed)}"
 
     def get_absolute_url(self):
         return reverse("complaints:arrearscase_detail", args=[self.pk])
@@ -493,7 +494,7 @@ class CaseWorker(CaseScoped):
         verbose_name_plural = pgettext_lazy("per-worker rows", "workers owed")
 
     def __str__(self):
-        return f"{self.name} · ¥{self.amount_owed}"
+        return f"{self.name} · {yuan(self.amount_owed)}"
 
 
 class CasePayment(CaseScoped):
@@ -511,7 +512,7 @@ class CasePayment(CaseScoped):
         verbose_name_plural = _("payments")
 
     def __str__(self):
-        return f"{day_text(self.paid_on)} · ¥{self.amount}"
+        return f"{day_text(self.paid_on)} · {yuan(self.amount)}"
 
 
 class CriminalReferral(CaseScoped):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from wagecase.core.choices import Role
 from wagecase.core.models import Department, Enterprise, Notification, NotificationLevel, User
+from wagecase.core.money import amount_text
 from wagecase.core.policy import get_policy
 from wagecase.core.validators import normalize_uscc
 from wagecase.core.workdays import add_working_days
@@ -318,7 +319,7 @@ def _check_result(clue, workers_paid, amount_recovered, result, explanation, cat
                      % {"paid": workers_paid, "involved": clue.workers_involved})
     if amount_recovered > clue.amount_claimed:
         needs.append(_("more was recovered (¥%(rec)s) than claimed (¥%(claimed)s)")
-                     % {"rec": amount_recovered, "claimed": clue.amount_claimed})
+                     % {"rec": amount_text(amount_recovered), "claimed": amount_text(clue.amount_claimed)})
     if category == ClueCategory.WAGE_ARREARS and (workers_paid == 0) != (amount_recovered == 0):
         needs.append(_("workers paid and amount recovered must both be zero or both be positive"))
     if category in (ClueCategory.UNFOUNDED, ClueCategory.DUPLICATE) and (workers_paid or amount_recovered):
@@ -698,7 +699,7 @@ def case_open(*, user, enterprise, occurred_on, workers_owed, amount_owed, respo
             total += line.amount_owed
         if workers and total != amount_owed:
             raise ValidationError({"workers": [_("The workers' amounts add up to ¥%(sum)s, not the amount owed ¥%(owed)s.")
-                                               % {"sum": total, "owed": amount_owed}]})
+                                               % {"sum": amount_text(total), "owed": amount_text(amount_owed)}]})
         _case_event(case, CaseEventType.OPENED, user, description, source_clue=source_clue.number if source_clue else None,
                     amount_owed=str(amount_owed), workers_owed=workers_owed)
         events.emit(events.WebhookEvent.CASE_OPENED, region_code=case.region_id, industry=case.industry,
@@ -764,7 +765,7 @@ def case_payment_add(*, case, user, amount, paid_on, source, workers=0):
         if paid_on < case.occurred_on:
             raise ValidationError({"paid_on": [_("The payment cannot come before the arrears occurred.")]})
         if amount > case.amount_outstanding:
-            raise ValidationError({"amount": [_("Only ¥%(left)s is outstanding.") % {"left": case.amount_outstanding}]})
+            raise ValidationError({"amount": [_("Only ¥%(left)s is outstanding.") % {"left": amount_text(case.amount_outstanding)}]})
         if workers is None or workers < 0 or case.workers_paid + workers > case.workers_owed:
             raise ValidationError({"workers": [_("More workers paid than owed (%(n)s).") % {"n": case.workers_owed}]})
         drawdown = None

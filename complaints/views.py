@@ -32,6 +32,7 @@ from django.views.generic import View
 from projects.models import Project
 from wagecase.core.choices import Role
 from wagecase.core.models import Enterprise, Notification
+from wagecase.core.money import yuan
 from wagecase.core.pii import can_view_pii, mask, pii_kind, pii_log_access
 from wagecase.core.views import generic
 
@@ -340,7 +341,7 @@ EVENT_PARAMETERS = {
     "reply_due": (gettext_lazy("department to reply by"), str),
     "outcome": (gettext_lazy("department's outcome"), lambda v: TransferOutcome(v).label if v in TransferOutcome.values else v),
     "workers_paid": (gettext_lazy("workers paid"), str),
-    "amount_recovered": (gettext_lazy("amount recovered"), lambda v: f"¥{v}"),
+    "amount_recovered": (gettext_lazy("amount recovered"), yuan),
     "from_name": (gettext_lazy("from"), str),
     "to_name": (gettext_lazy("to"), str),
     "stage": (gettext_lazy("stage"), lambda v: {"requested": _("requested"), "approved": _("approved")}.get(v, v)),

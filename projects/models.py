@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel
 from wagecase.core.models.base import day_text, loaded_related, month_text
+from wagecase.core.money import amount_text, yuan
 from wagecase.core.validators import normalize_id_number, validate_id_number, validate_phone
 
 from .choices import DepositForm, InvestmentType, NoticeItem, PaidVia, ProjectStatus, WarningSeverity
@@ -322,7 +323,7 @@ class PayrollLine(ProjectScoped):
     def __str__(self):
         # Only what the row holds (its worker's name when already loaded): the change log calls str()
         # for every line a payroll import or a cascade writes, and must not query for each.
-        text = _("due ¥%(due)s, paid ¥%(paid)s") % {"due": self.amount_due, "paid": self.amount_paid}
+        text = _("due ¥%(due)s, paid ¥%(paid)s") % {"due": amount_text(self.amount_due), "paid": amount_text(self.amount_paid)}
         worker = loaded_related(loaded_related(self, "employment"), "worker")
         return f"{worker.name} · {text}" if worker is not None else text
 
@@ -351,7 +352,7 @@ class WageDeposit(ProjectScoped):
     def __str__(self):
         if self.exempt:
             return str(_("exempt"))
-        return " · ".join(part for part in (self.get_form_display(), f"¥{self.amount}") if part)
+        return " · ".join(part for part in (self.get_form_display(), yuan(self.amount)) if part)
 
 
 class DepositDrawdown(ProjectScoped):
@@ -375,7 +376,7 @@ class DepositDrawdown(ProjectScoped):
         return add_working_days(self.drawn_on, get_policy("deposit_topup_days", self.project.region_id))
 
     def __str__(self):
-        return f"{day_text(self.drawn_on)} · ¥{self.amount}"
+        return f"{day_text(self.drawn_on)} · {yuan(self.amount)}"
 
 
 def validate_photo(upload):

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from wagecase.core.money import amount_text
 from wagecase.core.tables import NOWRAP, BaseTable, PiiColumn, RegionNameColumn
 
 from .choices import ProjectStatus, SystemStatus, WarningSeverity
@@ -54,7 +55,7 @@ def score_badge(score):
 
 
 def money(value):
-    return "—" if value is None else f"{value:,.2f}"
+    return amount_text(value)
 
 
 class MoneyColumn(tables.Column):

@@ -19,6 +19,7 @@ from projects.models import Project
 from wagecase.core.choices import RegionLevel
 from wagecase.core.forms import REGION_SELECT_LIMIT, RegionChoiceField
 from wagecase.core.models import Region
+from wagecase.core.money import amount_text
 
 from ..choices import IncidentKind, PaymentSource, ReferralStatus, SupervisionLevel
 from ..models import DESCRIPTION_MAX, TEXT_MAX, ArrearsCase
@@ -234,7 +235,7 @@ class PaymentForm(CaseActionForm):
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount is not None and amount > self.case.amount_outstanding:
-            raise ValidationError(_("Only ¥%(left)s is outstanding.") % {"left": self.case.amount_outstanding}, code="over")
+            raise ValidationError(_("Only ¥%(left)s is outstanding.") % {"left": amount_text(self.case.amount_outstanding)}, code="over")
         return amount
 
 
