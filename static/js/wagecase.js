@@ -33,6 +33,34 @@
     return RATE_COLORS[level] || "#adb5bd";
   };
 
+  // A list's filter panel hidden or shown ([data-wc-toggle-filters], templates/generic/object_list.html):
+  // hidden, the table takes the whole width (its last columns need no scrolling on a laptop's screen).
+  // The choice is kept in this browser for every list.
+  var FILTERS_KEY = "wc-filters-hidden";
+
+  var filtersHiddenNow = false;
+
+  function showFilters(hidden) {
+    filtersHiddenNow = hidden;
+    document.querySelectorAll(".wc-list").forEach(function (list) { list.classList.toggle("wc-filters-hidden", hidden); });
+    document.querySelectorAll("[data-wc-toggle-filters]").forEach(function (button) {
+      button.setAttribute("aria-expanded", hidden ? "false" : "true");
+      button.classList.toggle("active", !hidden);
+    });
+  }
+
+  function filtersHidden() {
+    try { return window.localStorage.getItem(FILTERS_KEY) === "1"; } catch (error) { return false; }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { showFilters(filtersHidden()); });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-wc-toggle-filters]")) { return; }
+    var hidden = !filtersHiddenNow;
+    try { window.localStorage.setItem(FILTERS_KEY, hidden ? "1" : "0"); } catch (error) { /* private mode: this page only */ }
+    showFilters(hidden);
+  });
+
   // Confirm buttons: <button data-confirm="…">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");

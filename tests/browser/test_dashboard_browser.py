@@ -99,3 +99,39 @@ def test_rates_table_and_bars_share_their_colours(regions, live_server, browser,
         var i = keys.indexOf('injury_insurance');
         return [cell.dataset.level, getComputedStyle(cell).color, chart.getOption().series[0].itemStyle.color({dataIndex: i})];""")
     assert colours == ["short", "rgb(178, 34, 34)", "#b22222"]
+
+
+def test_a_list_can_hide_its_filter_panel(regions, live_server, browser, inspector, make_clue):
+    """The clue list's filter panel hides with its button and the table takes the row's width; the
+    choice holds on the next page of any list, and the button shows the panel again."""
+    make_clue()
+    size = browser.get_window_size()
+    browser.set_window_size(1366, 900)  # a laptop's screen: the clue table is wider than its column
+    log_in(browser, live_server, inspector)
+    try:
+        _hide_and_show_filters(browser, live_server)
+    finally:  # the browser is shared: leave it as the next test expects it
+        browser.execute_script("window.localStorage.removeItem('wc-filters-hidden');")
+        browser.set_window_size(size["width"], size["height"])
+
+
+def _hide_and_show_filters(browser, live_server):
+    wait = WebDriverWait(browser, WAIT)
+    browser.get(f"{live_server.url}/clues/")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-wc-toggle-filters]")))
+    panel = browser.find_element(By.ID, "wc-list-filters")
+    main = browser.find_element(By.CSS_SELECTOR, ".wc-list-main")
+    assert panel.is_displayed()
+    narrow = main.size["width"]
+
+    browser.find_element(By.CSS_SELECTOR, "[data-wc-toggle-filters]").click()
+    wait.until(lambda driver: not driver.find_element(By.ID, "wc-list-filters").is_displayed())
+    assert browser.find_element(By.CSS_SELECTOR, ".wc-list-main").size["width"] > narrow + 200
+    assert browser.find_element(By.CSS_SELECTOR, "[data-wc-toggle-filters]").get_attribute("aria-expanded") == "false"
+
+    browser.get(f"{live_server.url}/projects/")  # another list: still hidden
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-wc-toggle-filters]")))
+    wait.until(lambda driver: driver.find_element(By.CSS_SELECTOR, "[data-wc-toggle-filters]").get_attribute("aria-expanded") == "false")
+    assert not browser.find_element(By.ID, "wc-list-filters").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "[data-wc-toggle-filters]").click()
+    wait.until(lambda driver: driver.find_element(By.ID, "wc-list-filters").is_displayed())
