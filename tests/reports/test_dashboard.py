@@ -182,6 +182,9 @@ def test_page_hand_counted(data, client, inspector):
                      "chart-industries"):
         assert f'id="{chart_id}"' in html
     assert "vendor/echarts/echarts.min.js" in html and "js/dashboard.js" in html
+    # The overdue clues' last column is their deadline (期限), not "Due" as in wages due (应发).
+    overdue = html[html.index('id="list-overdue-clues"'):html.index('id="list-overdue-cases"')]
+    assert "<th class=\"text-end\">期限</th>" in overdue and "应发" not in overdue
 
 
 def test_scope_another_county_sees_its_own(data, client, other_inspector):
