@@ -481,7 +481,7 @@ class CaseWorker(CaseScoped):
     case = models.ForeignKey(ArrearsCase, on_delete=models.CASCADE, related_name="workers")
     worker = models.ForeignKey("projects.Worker", verbose_name=_("worker"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True, validators=[validate_id_number])
     amount_owed = models.DecimalField(_("amount owed"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     amount_paid = models.DecimalField(pgettext_lazy("arrears case", "amount paid"), max_digits=12, decimal_places=2, default=Decimal("0"))

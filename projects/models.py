@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagecase.core.choices import Industry
 from wagecase.core.models import BaseModel, ChangeLoggedModel
@@ -199,7 +200,7 @@ class Worker(ChangeLoggedModel):
     """One person, across projects over time."""
 
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     bank_account = models.CharField(_("wage bank account"), max_length=40, blank=True)
 

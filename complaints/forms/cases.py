@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Project
 from wagecase.core.choices import RegionLevel
@@ -152,7 +153,7 @@ class ArrearsCaseForm(_Labelled, forms.Form):
 class CaseWorkerForm(forms.Form):
     """One worker owed (optional rows); linked to the roster when the ID number is known there."""
 
-    name = forms.CharField(label=_("name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
     amount_owed = forms.DecimalField(label=_("amount owed"), max_digits=12, decimal_places=2, required=False,

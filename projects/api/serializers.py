@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -342,7 +343,7 @@ class EmploymentSerializer(serializers.ModelSerializer):
         source="worker.id_number", kind="id_number", max_length=18, required=True, allow_blank=False,
         label=_("ID number"), help_text="Resident ID number; masked (620502********123X) unless the caller may see personal data.",
     )
-    name = serializers.CharField(source="worker.name", max_length=50, label=_("name"))
+    name = serializers.CharField(source="worker.name", max_length=50, label=pgettext_lazy("person", "name"))
     phone = PiiField(
         source="worker.phone", kind="phone", max_length=20, label=_("phone"),
         help_text="Masked (138****5678) unless the caller may see personal data.",

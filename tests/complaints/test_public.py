@@ -275,6 +275,7 @@ def test_track_timeline_is_public_safe(client, make_clue, inspector, make_user):
     assert shown["workers_paid"] == 3 and shown["amount_recovered"] == Decimal("18600.00")
     assert [e["type"] for e in shown["timeline"]] == ["received", "accepted", "classified", "resolved", "closed"]
     assert "您反映的欠薪已全部支付到位。" in content
+    assert "办结日期" in content and "销户日期" not in content  # a clue is closed (办结), not an account (销户)
     for secret in ("张监察员", officer.username, "内部备注", "受理意见内部", "（内部）", clue.complainant_name):
         assert secret not in content
 

@@ -391,6 +391,7 @@ def test_draw_form_result_publication_and_public_page(client, inspector, make_us
     assert response.status_code == 200
     text = page(response)
     assert "20261122" in text and campaign.name in text
+    assert "抽取时间" in text and "动用日期" not in text  # drawn by lot (抽取), not drawn from a deposit (动用)
     drawn_names = {u.full_name for u in pool if u.username in draw.result[0]["inspectors"]}
     assert all(name in text for name in drawn_names)
     assert all(u.username not in text for u in pool[1:])  # login names are never published (the fixture's full name is its login)

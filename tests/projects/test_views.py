@@ -259,6 +259,7 @@ def test_detail_tabs_show_the_records(client, inspector, make_project, rng):
     roster = client.get(url, {"tab": "roster"})
     html = page(roster)
     assert "张三" in html and "李四" in html and ids[0] not in html and mask_id_number(ids[0]) in html
+    assert "<th>姓名</th>" in html and "<th>名称</th>" not in html  # a person's name (姓名), not a thing's (名称)
     flagged = [e for e in roster.context["roster_page"] if e.entered_before_contract]
     assert [e.worker.name for e in flagged] == ["李四"]
 
