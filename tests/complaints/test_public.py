@@ -70,6 +70,12 @@ def test_report_form_needs_no_login(client, tianshui):
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in response.content.decode()
     # The honeypot is in the page, hidden by CSS.
     assert b'class="pub-hp"' in response.content and b'name="website"' in response.content
+    # The site is named after this page: its tab reads the name once ("反映欠薪 · 反映欠薪" before);
+    # the other public pages read "<page> · 反映欠薪".
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
+    assert title == "反映欠薪"
+    track = re.search(r"<title>(.*?)</title>", client.get(TRACK).content.decode(), re.S).group(1).strip()
+    assert track == "查询办理进度 · 反映欠薪"
 
 
 def test_report_creates_online_clue(client, tianshui):
