@@ -173,6 +173,7 @@ class ProjectDetailView(generic.ObjectDetailView):
     # One method per tab: what that tab shows.
 
     def context_main(self, project):
+        from complaints.case_selectors import project_card as complaints_card  # open cases and clues: three queries
         from inspections.views import latest_inspection_card  # the "latest inspection" card: one query
 
         user = self.request.user
@@ -203,6 +204,7 @@ class ProjectDetailView(generic.ObjectDetailView):
             "active_warnings": sorted(project.warnings.filter(active=True).order_by("-raised_on"), key=severity_rank),
             "arrears": project_arrears(project),
             "latest_inspection": latest_inspection_card(project, user),
+            "complaints": complaints_card(project, user),
         }
 
     def context_roster(self, project):

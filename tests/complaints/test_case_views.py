@@ -470,3 +470,49 @@ def test_tracker_queries_do_not_grow_with_cases(client, inspector, make_case, dj
         make_case(amount_owed=Decimal("1200000.00"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/clues/zero-clearance/?as_of=2026-12-01").status_code == 200
+
+
+# --- The project's page: its open cases and clues ----------------------------------------------------
+
+def test_project_page_shows_its_open_cases_and_clues(client, inspector, bureau, make_case, make_clue, make_project):
+    """A project's arrears reported as a case (not payroll lines) show on its page: the open cases and
+    clues on the project in the user's scope, the amount outstanding, and links to the lists."""
+    project = make_project()
+    other = make_project()
+    near = make_case(project=project, occurred_on=dt.date(2025, 10, 1), amount_owed=Decimal("1785000.00"), workers_owed=112)
+    later = make_case(project=project, amount_owed=Decimal("40000.00"))
+    cleared = make_case(project=project, amount_owed=Decimal("5000.00"))
+    services.case_payment_add(case=cleared, user=inspector, amount=Decimal("5000.00"), paid_on=dt.date(2026, 10, 2),
+                              source="enterprise", workers=cleared.workers_owed)
+    make_case(project=other, amount_owed=Decimal("77777.00"))
+    late = make_clue(project=project)  # received 2026-11-02: past its deadline by now
+    make_clue(project=other)
+    assert ArrearsCase.objects.get(pk=cleared.pk).status == CaseStatus.CLEARED
+
+    client.force_login(inspector)
+    response = client.get(project.get_absolute_url())
+    card = response.context["complaints"]
+    assert (card["cases"]["count"], card["cases"]["outstanding"]) == (2, Decimal("1825000.00"))
+    assert [c.pk for c in card["cases"]["rows"]] == [near.pk, later.pk]  # nearest clear-to-zero date first
+    assert card["cases"]["overdue"] == 1  # the 2025 government-cycle case is past 31 December 2025
+    assert (card["clues"]["count"], card["clues"]["overdue"]) == (1, 1) and late.due_on < timezone.localdate()
+    html = response.content.decode()
+    assert 'id="project-complaints"' in html and "1,825,000.00" in html and "77,777.00" not in html
+    cases_listed = client.get(card["cases"]["url"]).context["table"].data.data
+    assert {c.pk for c in cases_listed} == {near.pk, later.pk}
+    clues_listed = client.get(card["clues"]["url"]).context["table"].data.data
+    assert [c.pk for c in clues_listed] == [late.pk]
+    assert [c.pk for c in client.get(card["clues"]["overdue_url"]).context["table"].data.data] == [late.pk]
+
+    # Another caller's card counts what its own scope shows it, no more (a bureau of the project's
+    # industry and city).
+    client.force_login(bureau)
+    response = client.get(project.get_absolute_url())
+    assert response.status_code == 200
+    card = response.context["complaints"]
+    from complaints.models import Clue
+
+    visible_cases = ArrearsCase.objects.restrict(bureau, "view").filter(project=project, status=CaseStatus.OPEN)
+    assert (card["cases"] or {"count": 0})["count"] == visible_cases.count()
+    if card["clues"] is not None:
+        assert card["clues"]["count"] == Clue.objects.restrict(bureau, "view").filter(project=project).count()
